@@ -1,0 +1,53 @@
+# Zinc — top-level build. `make demo` and `make test` are the two newcomer commands.
+# Each adapter contributes its own targets in mk/<language>.mk (they append to ADAPTER_TESTS),
+# so adding a language never edits this file.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+ROOT := $(abspath .)
+export PATH := $(HOME)/.cargo/bin:/usr/local/go/bin:$(PATH)
+# Every adapter finds the core through ZINC_LIB when it is set (SPEC §7).
+export ZINC_LIB ?= $(ROOT)/target/release/libzinc_core.so
+
+ADAPTER_TESTS :=
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: all core header check-header test test-core test-core-portable test-c check-shm demo clean
+all: core
+
+core:
+	cargo build --release --workspace
+
+# include/zinc.h is generated; `make header` rewrites it, `check-header` fails when it is stale.
+header:
+	scripts/ensure-cbindgen.sh
+	cbindgen -q --config core/cbindgen.toml --crate zinc-core --output include/zinc.h core
+
+check-header:
+	scripts/ensure-cbindgen.sh
+	cbindgen -q --config core/cbindgen.toml --crate zinc-core --output target/zinc.h.check core
+	diff -u include/zinc.h target/zinc.h.check || { echo "include/zinc.h is stale: run 'make header'"; exit 1; }
+
+test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS)
+	@$(MAKE) --no-print-directory check-shm
+	@echo "make test: all suites passed"
+
+test-core: core
+	cargo test --release --workspace
+
+# The macOS-style backend (spin, then yield/sleep) runs the same suite on Linux.
+test-core-portable:
+	cargo test --release -p zinc-core --features portable
+
+test-c: core
+	$(MAKE) -C tests/c test
+
+# Fails when any test or demo left a Zinc object behind.
+check-shm:
+	@left=$$(ls /dev/shm | grep '^zinc_' || true); \
+	if [ -n "$$left" ]; then echo "leaked in /dev/shm: $$left"; exit 1; fi
+
+demo: core
+	cargo run --release -q -p zinc-examples --bin demo
+
+clean:
+	cargo clean

@@ -1,0 +1,31 @@
+//! # Zinc — zero-copy named shared memory for polyglot stacks
+//!
+//! ```
+//! use zinc_core::SharedRegion;
+//! let name = format!("quick_{}", std::process::id());
+//! let region = SharedRegion::create(&name, 1 << 20)?;   // 1 MiB, zero-filled
+//! region.write(0, &[1, 2, 3])?;
+//! region.notify();                                        // wake every waiter, everywhere
+//! # Ok::<(), zinc_core::ZincError>(())
+//! ```
+//!
+//! A region is a named POSIX shared-memory object (`/dev/shm/zinc_<name>`) with a 64-byte
+//! header ([`header`]) followed by `capacity` bytes of data that Zinc never interprets.
+//! Layers, bottom up:
+//! * [`platform`] — POSIX wrappers, and the backend (Linux: `O_TMPFILE` birth, shared futex;
+//!   portable: `O_EXCL` birth, polling), chosen at compile time;
+//! * [`header`], [`name`], [`error`] — the ABI's data: layout, names, codes;
+//! * [`region`] and [`notify`] — the crash-safe lifecycle and the notify/wait protocol;
+//! * [`ffi`] — the eight-function C ABI every other language binds to.
+
+pub mod crashpoint;
+pub mod error;
+pub mod ffi;
+pub mod header;
+pub mod name;
+pub mod notify;
+pub mod platform;
+pub mod region;
+
+pub use error::{Result, ZincError};
+pub use region::SharedRegion;

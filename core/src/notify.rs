@@ -1,0 +1,254 @@
+//! Notify/wait (SPEC §6): a coalescing "data changed" signal on the header's `notify_seq`.
+//!
+//! `wait` runs in three phases:
+//! 1. **check**: return at once if the counter moved since this handle last looked;
+//! 2. **spin**: poll the counter for an adaptive budget (a waiter that is awake when `notify`
+//!    lands sees it within a cache-line transfer, ~0.2 µs, instead of a ~40 µs kernel wake);
+//! 3. **park**: sleep in the backend (shared futex on Linux) until the counter moves.
+//!
+//! The spin budget adapts per handle: it grows toward twice the waits it recently saw satisfied
+//! (up to `SPIN_MAX`) and halves when spinning did not pay. If the spinner notices it was
+//! descheduled (a gap in its own clock reads) the core is contended, so it parks at once.
+//!
+//! Parking is announced in the header's `flags` (bits 8..15 count parked waiters), so `notify`
+//! only makes a system call when someone is actually asleep. The count and the counter follow
+//! the Dekker pattern with sequentially consistent operations: the waiter raises the count
+//! then re-reads the counter; the notifier bumps the counter then reads the count; at least one
+//! of them sees the other, and the futex itself re-checks the counter in the kernel, so no
+//! wake-up is ever lost.
+
+use crate::error::{Result, ZincError};
+use crate::header::Header;
+use crate::platform::backend;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// Longest spin before parking.
+const SPIN_MAX_NS: u32 = 100_000;
+/// Shortest spin: even a rarely notified waiter polls this long (cheap insurance).
+const SPIN_MIN_NS: u32 = 2_000;
+/// Initial budget of a fresh handle.
+const SPIN_START_NS: u32 = 50_000;
+/// A gap this long between two clock reads in the spin loop means we lost the CPU.
+const PREEMPTED_NS: u128 = 20_000;
+
+const PARKED_SHIFT: u16 = 8;
+const PARKED_ONE: u16 = 1 << PARKED_SHIFT;
+const PARKED_MASK: u16 = 0xFF << PARKED_SHIFT;
+
+/// Per-handle wait state: the last counter value this handle consumed, and its spin budget.
+#[derive(Debug)]
+pub struct Cursor {
+    last_seq: AtomicU32,
+    spin_ns: AtomicU32,
+}
+
+impl Cursor {
+    /// A cursor that has consumed everything up to `seq` (a fresh handle's value at open).
+    pub fn new(seq: u32) -> Cursor {
+        Cursor { last_seq: AtomicU32::new(seq), spin_ns: AtomicU32::new(SPIN_START_NS) }
+    }
+}
+
+/// Bumps the counter and wakes every waiter, in every process.
+pub fn notify(header: &Header) {
+    header.notify_seq.fetch_add(1, Ordering::SeqCst);
+    if backend::PARKS_IN_KERNEL && header.flags.load(Ordering::SeqCst) & PARKED_MASK != 0 {
+        backend::wake_all(&header.notify_seq);
+    }
+}
+
+/// Waits until the counter differs from the cursor's last value; `timeout_ms == u32::MAX`
+/// waits forever, `0` only polls.
+pub fn wait(header: &Header, cursor: &Cursor, timeout_ms: u32) -> Result<()> {
+    let seq = &header.notify_seq;
+    let last = cursor.last_seq.load(Ordering::Acquire);
+    if consume(seq, cursor, last) {
+        return Ok(());
+    }
+    if timeout_ms == 0 {
+        return Err(ZincError::TimedOut);
+    }
+    let start = Instant::now();
+    let deadline = (timeout_ms != u32::MAX).then(|| Duration::from_millis(timeout_ms.into()));
+
+    let budget = cursor.spin_ns.load(Ordering::Relaxed);
+    let spin_limit = deadline.map_or(budget as u128, |d| d.as_nanos().min(budget as u128));
+    if spin(seq, last, start, spin_limit) && consume(seq, cursor, last) {
+        adapt(cursor, start.elapsed());
+        return Ok(());
+    }
+
+    loop {
+        let left = match deadline {
+            Some(d) => match d.checked_sub(start.elapsed()) {
+                Some(left) if !left.is_zero() => Some(left),
+                _ => {
+                    adapt(cursor, start.elapsed());
+                    return Err(ZincError::TimedOut);
+                }
+            },
+            None => None,
+        };
+        let counted = backend::PARKS_IN_KERNEL && announce_parked(header);
+        if seq.load(Ordering::SeqCst) == last {
+            // A saturated count (255 sleepers) cannot announce us: nap in short slices instead.
+            let nap = if counted || !backend::PARKS_IN_KERNEL {
+                left
+            } else {
+                Some(left.map_or(Duration::from_millis(1), |l| l.min(Duration::from_millis(1))))
+            };
+            backend::park(seq, last, nap);
+        }
+        if counted {
+            withdraw_parked(header);
+        }
+        if consume(seq, cursor, last) {
+            adapt(cursor, start.elapsed());
+            return Ok(());
+        }
+    }
+}
+
+/// Stores the counter in the cursor if it moved past `last`; true when it did.
+fn consume(seq: &AtomicU32, cursor: &Cursor, last: u32) -> bool {
+    let now = seq.load(Ordering::Acquire);
+    if now == last {
+        return false;
+    }
+    cursor.last_seq.store(now, Ordering::Release);
+    true
+}
+
+/// Busy-polls for at most `limit_ns`; false when the budget ran out or the core is contended.
+fn spin(seq: &AtomicU32, last: u32, start: Instant, limit_ns: u128) -> bool {
+    let mut prev = 0u128;
+    loop {
+        for _ in 0..64 {
+            if seq.load(Ordering::Relaxed) != last {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        let now = start.elapsed().as_nanos();
+        if now >= limit_ns || now - prev > PREEMPTED_NS {
+            return false;
+        }
+        prev = now;
+    }
+}
+
+fn adapt(cursor: &Cursor, waited: Duration) {
+    let waited = u32::try_from(waited.as_nanos()).unwrap_or(u32::MAX);
+    let budget = cursor.spin_ns.load(Ordering::Relaxed);
+    let next = if waited <= SPIN_MAX_NS {
+        budget.max(waited.saturating_mul(2)).min(SPIN_MAX_NS)
+    } else {
+        (budget / 2).max(SPIN_MIN_NS)
+    };
+    cursor.spin_ns.store(next, Ordering::Relaxed);
+}
+
+/// Raises the parked-waiter count in `flags` (bits 8..15), preserving every other bit.
+/// Returns false when the count is saturated.
+fn announce_parked(header: &Header) -> bool {
+    header
+        .flags
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |f| {
+            (f & PARKED_MASK != PARKED_MASK).then(|| f + PARKED_ONE)
+        })
+        .is_ok()
+}
+
+fn withdraw_parked(header: &Header) {
+    let _ = header.flags.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |f| {
+        (f & PARKED_MASK != 0).then(|| f - PARKED_ONE)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn header() -> Box<Header> {
+        // SAFETY: all-zero bytes are a valid value for every atomic field of `Header`.
+        Box::new(unsafe { std::mem::zeroed() })
+    }
+
+    #[test]
+    fn poll_times_out_then_sees_a_notify() {
+        let h = header();
+        let c = Cursor::new(0);
+        assert_eq!(wait(&h, &c, 0), Err(ZincError::TimedOut));
+        notify(&h);
+        assert_eq!(wait(&h, &c, 0), Ok(()));
+        assert_eq!(wait(&h, &c, 0), Err(ZincError::TimedOut));
+    }
+
+    #[test]
+    fn notifications_coalesce() {
+        let h = header();
+        let c = Cursor::new(0);
+        notify(&h);
+        notify(&h);
+        notify(&h);
+        assert_eq!(wait(&h, &c, 10), Ok(()));
+        assert_eq!(wait(&h, &c, 10), Err(ZincError::TimedOut));
+    }
+
+    #[test]
+    fn counter_wraps() {
+        let h = header();
+        h.notify_seq.store(u32::MAX, Ordering::Relaxed);
+        let c = Cursor::new(u32::MAX);
+        notify(&h);
+        assert_eq!(h.notify_seq.load(Ordering::Relaxed), 0);
+        assert_eq!(wait(&h, &c, 0), Ok(()));
+    }
+
+    #[test]
+    fn parked_waiter_is_woken_and_count_returns_to_zero() {
+        let h: Arc<Header> = Arc::from(header());
+        let waiter = {
+            let h = Arc::clone(&h);
+            std::thread::spawn(move || {
+                let c = Cursor::new(0);
+                c.spin_ns.store(SPIN_MIN_NS, Ordering::Relaxed);
+                wait(&h, &c, 10_000)
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        notify(&h);
+        assert_eq!(waiter.join().unwrap(), Ok(()));
+        assert_eq!(h.flags.load(Ordering::SeqCst) & PARKED_MASK, 0);
+    }
+
+    #[test]
+    fn parked_count_preserves_other_bits_and_saturates() {
+        let h = header();
+        h.flags.store(0x0081, Ordering::Relaxed);
+        assert!(announce_parked(&h));
+        assert_eq!(h.flags.load(Ordering::Relaxed), 0x0181);
+        withdraw_parked(&h);
+        assert_eq!(h.flags.load(Ordering::Relaxed), 0x0081);
+        h.flags.store(0xFF01, Ordering::Relaxed);
+        assert!(!announce_parked(&h));
+        withdraw_parked(&h);
+        withdraw_parked(&h);
+        assert_eq!(h.flags.load(Ordering::Relaxed), 0xFD01);
+    }
+
+    #[test]
+    fn adaptive_budget_stays_in_bounds() {
+        let c = Cursor::new(0);
+        for _ in 0..20 {
+            adapt(&c, Duration::from_secs(1));
+        }
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MIN_NS);
+        adapt(&c, Duration::from_micros(30));
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), 60_000);
+        adapt(&c, Duration::from_micros(90));
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS);
+    }
+}

@@ -1,0 +1,106 @@
+//! Linux backend: regions are born unnamed and become visible only when complete; waiters park
+//! on a shared futex.
+
+use crate::error::{Result, ZincError};
+use std::ffi::{CStr, CString};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::atomic::AtomicU32;
+use std::time::Duration;
+
+/// Where glibc's `shm_open` keeps POSIX shared memory objects.
+const SHM_DIR: &CStr = c"/dev/shm";
+
+/// Openers never meet a half-built object here: birth is atomic (see `new_object`).
+pub const UNPUBLISHED_IS_NOT_FOUND: bool = false;
+/// `notify` must wake parked waiters with a system call.
+pub const PARKS_IN_KERNEL: bool = true;
+
+/// Makes an anonymous object in /dev/shm (`O_TMPFILE`): invisible to every other process until
+/// `link_object` names it, and freed by the kernel if we die before that, so a crash or a
+/// failure during create leaves nothing behind.
+pub fn new_object(_shm_name: &CStr) -> Result<OwnedFd> {
+    // SAFETY: a valid path and plain flags.
+    let fd = unsafe {
+        libc::open(SHM_DIR.as_ptr(), libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC, 0o600)
+    };
+    if fd == -1 {
+        return Err(ZincError::last_os_error());
+    }
+    // SAFETY: `open` succeeded; the descriptor is fresh and ours alone.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    // The umask may have narrowed the mode; the spec says exactly 0600.
+    // SAFETY: plain integer arguments on a descriptor we own.
+    if unsafe { libc::fchmod(fd.as_raw_fd(), 0o600) } == -1 {
+        return Err(ZincError::last_os_error());
+    }
+    Ok(fd)
+}
+
+/// Gives the finished, locked object its name. Fails with `AlreadyExists` if the name is taken:
+/// `linkat` never replaces, so two creators can never both win.
+pub fn link_object(fd: &OwnedFd, shm_name: &CStr) -> Result<()> {
+    let target = object_path(shm_name);
+    let proc_path = CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+        .map_err(|_| ZincError::InvalidName)?;
+    // SAFETY: valid NUL-terminated paths; AT_SYMLINK_FOLLOW makes the /proc magic link resolve
+    // to our unnamed inode (the documented way to link an O_TMPFILE without CAP_DAC_READ_SEARCH).
+    let rc = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            proc_path.as_ptr(),
+            libc::AT_FDCWD,
+            target.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    if rc == 0 {
+        return Ok(());
+    }
+    let err = ZincError::last_os_error();
+    if err != ZincError::NotFound {
+        return Err(err);
+    }
+    // /proc is not mounted: AT_EMPTY_PATH links the descriptor itself (needs the capability).
+    // SAFETY: as above, with an empty path naming `fd` itself.
+    let rc = unsafe {
+        libc::linkat(fd.as_raw_fd(), c"".as_ptr(), libc::AT_FDCWD, target.as_ptr(), libc::AT_EMPTY_PATH)
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(ZincError::last_os_error())
+    }
+}
+
+/// Nothing to confirm: the object was locked before it got its name.
+pub const NAMED_AT_BIRTH: bool = false;
+
+fn object_path(shm_name: &CStr) -> CString {
+    let mut path = SHM_DIR.to_bytes().to_vec();
+    path.extend_from_slice(shm_name.to_bytes());
+    CString::new(path).unwrap_or_default()
+}
+
+/// Sleeps until `word` may differ from `expected`, the timeout passes, or a spurious wake-up.
+/// Shared (not private) futex: the word lives in memory mapped by several processes.
+pub fn park(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
+    let ts = timeout.map(|d| libc::timespec {
+        tv_sec: libc::time_t::try_from(d.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    });
+    let ts_ptr = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: `word` is a live, aligned u32 in a shared mapping; the kernel only reads it and
+    // compares it with `expected`. Every outcome (woken, EAGAIN, ETIMEDOUT, EINTR) is handled
+    // by the caller re-reading the word, so the result is deliberately ignored.
+    unsafe {
+        libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAIT, expected, ts_ptr, 0usize, 0u32);
+    }
+}
+
+/// Wakes every waiter parked on `word`, in any process.
+pub fn wake_all(word: &AtomicU32) {
+    // SAFETY: `word` is a live, aligned u32; FUTEX_WAKE does not touch user memory.
+    unsafe {
+        libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, i32::MAX, 0usize, 0usize, 0u32);
+    }
+}

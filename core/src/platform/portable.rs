@@ -1,0 +1,53 @@
+//! Portable (macOS-style) backend: `shm_open(O_CREAT|O_EXCL)` creation and a parking phase that
+//! polls with yield, then sleep, backoff. Selected on Linux by the `portable` cargo feature.
+
+use super::posix;
+use crate::error::Result;
+use std::ffi::CStr;
+use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The name exists from `shm_open(O_EXCL)` on, before the header is written: an opener that
+/// meets an object whose header is not yet published treats it as not (yet) there.
+pub const UNPUBLISHED_IS_NOT_FOUND: bool = true;
+/// Waiters poll; `notify` never needs a system call.
+pub const PARKS_IN_KERNEL: bool = false;
+/// The creator must confirm, once it holds its lock, that its name still refers to its object.
+pub const NAMED_AT_BIRTH: bool = true;
+
+pub fn new_object(shm_name: &CStr) -> Result<OwnedFd> {
+    posix::shm_open(shm_name, libc::O_RDWR | libc::O_CREAT | libc::O_EXCL)
+}
+
+/// The object got its name at birth.
+pub fn link_object(_fd: &OwnedFd, _shm_name: &CStr) -> Result<()> {
+    Ok(())
+}
+
+/// Polls `word` until it differs from `expected` or the timeout passes: a few yields, then
+/// sleeps doubling from 50 µs to 1 ms, so an idle waiter costs almost nothing.
+pub fn park(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
+    let start = Instant::now();
+    let mut sleep = Duration::from_micros(50);
+    for round in 0u32.. {
+        if word.load(Ordering::Acquire) != expected {
+            return;
+        }
+        let left = match timeout {
+            Some(t) => match t.checked_sub(start.elapsed()) {
+                Some(left) if !left.is_zero() => left,
+                _ => return,
+            },
+            None => Duration::MAX,
+        };
+        if round < 16 {
+            std::thread::yield_now();
+        } else {
+            std::thread::sleep(sleep.min(left));
+            sleep = (sleep * 2).min(Duration::from_millis(1));
+        }
+    }
+}
+
+pub fn wake_all(_word: &AtomicU32) {}

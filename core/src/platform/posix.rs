@@ -1,0 +1,195 @@
+//! Thin, checked wrappers over the POSIX calls the lifecycle needs. Each returns `ZincError`
+//! built from errno, so callers never look at errno themselves.
+
+use crate::error::{Result, ZincError};
+use std::ffi::CStr;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::ptr::NonNull;
+
+/// Retries a `-1`-returning call while it fails with EINTR.
+fn retry_eintr(mut call: impl FnMut() -> libc::c_int) -> Result<libc::c_int> {
+    loop {
+        let rc = call();
+        if rc != -1 {
+            return Ok(rc);
+        }
+        let err = ZincError::last_os_error();
+        if err != ZincError::Platform(libc::EINTR) {
+            return Err(err);
+        }
+    }
+}
+
+/// `shm_open` of an existing object (or a new one with `extra_flags` = `O_CREAT | O_EXCL`).
+pub fn shm_open(name: &CStr, flags: libc::c_int) -> Result<OwnedFd> {
+    // SAFETY: `name` is a valid NUL-terminated string; the call has no other preconditions.
+    let fd = retry_eintr(|| unsafe {
+        libc::shm_open(name.as_ptr(), flags | libc::O_CLOEXEC, 0o600 as libc::mode_t)
+    })?;
+    // SAFETY: `shm_open` succeeded, so `fd` is a fresh descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+pub fn shm_unlink(name: &CStr) -> Result<()> {
+    // SAFETY: `name` is a valid NUL-terminated string.
+    retry_eintr(|| unsafe { libc::shm_unlink(name.as_ptr()) }).map(|_| ())
+}
+
+/// The identity of an object (device, inode) and its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectStat {
+    pub dev: u64,
+    pub ino: u64,
+    pub len: u64,
+    pub uid: u32,
+}
+
+pub fn fstat(fd: RawFd) -> Result<ObjectStat> {
+    // SAFETY: `st` is plain old data that `fstat` fully writes on success.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid, writable `stat`; a bad fd only yields EBADF.
+    retry_eintr(|| unsafe { libc::fstat(fd, &mut st) })?;
+    Ok(ObjectStat {
+        dev: st.st_dev as u64,
+        ino: st.st_ino as u64,
+        len: u64::try_from(st.st_size).unwrap_or(0),
+        uid: st.st_uid as u32,
+    })
+}
+
+/// Does `name` currently refer to the very object open as `fd`? Removal and reclaim check this
+/// while holding the object's exclusive lock, so they never unlink a newer region that took the
+/// same name in between.
+pub fn names_object(name: &CStr, fd: RawFd) -> Result<bool> {
+    let mine = fstat(fd)?;
+    match shm_open(name, libc::O_RDONLY) {
+        Ok(other) => {
+            let theirs = fstat(other.as_raw_fd())?;
+            Ok(theirs.dev == mine.dev && theirs.ino == mine.ino)
+        }
+        Err(ZincError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Outcome of a non-blocking lock attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    Taken,
+    Busy,
+}
+
+/// `flock(LOCK_SH|LOCK_NB)` or `flock(LOCK_EX|LOCK_NB)`.
+///
+/// Locks belong to the open file description, so each handle's own descriptor is one "holder";
+/// the kernel drops them when the last descriptor closes, including when the process dies.
+/// Converting shared→exclusive is not atomic: a failed conversion leaves *no* lock, which is
+/// why only `close` (about to drop its lock anyway) converts.
+pub fn try_lock(fd: RawFd, exclusive: bool) -> Result<Lock> {
+    let op = if exclusive { libc::LOCK_EX } else { libc::LOCK_SH } | libc::LOCK_NB;
+    // SAFETY: `flock` only reads its integer arguments.
+    match retry_eintr(|| unsafe { libc::flock(fd, op) }) {
+        Ok(_) => Ok(Lock::Taken),
+        Err(ZincError::Platform(libc::EWOULDBLOCK)) => Ok(Lock::Busy),
+        Err(e) => Err(e),
+    }
+}
+
+/// Reserves `len` bytes of backing store up front, so a full /dev/shm fails here with ENOSPC
+/// instead of killing a writer with SIGBUS later. Also sets the object's length.
+pub fn reserve(fd: RawFd, len: u64) -> Result<()> {
+    let len = libc::off_t::try_from(len).map_err(|_| ZincError::InvalidSize)?;
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: plain integer arguments; posix_fallocate returns the errno instead of -1.
+        let rc = loop {
+            let rc = unsafe { libc::posix_fallocate(fd, 0, len) };
+            if rc != libc::EINTR {
+                break rc;
+            }
+        };
+        match rc {
+            0 => Ok(()),
+            libc::EFBIG => Err(ZincError::Platform(libc::ENOSPC)),
+            errno => Err(ZincError::from_errno(errno)),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        // macOS has no way to reserve shm pages; the length is all we can set.
+        // SAFETY: plain integer arguments.
+        retry_eintr(|| unsafe { libc::ftruncate(fd, len) }).map(|_| ())
+    }
+}
+
+pub fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(n).unwrap_or(4096)
+}
+
+pub fn getpid() -> i32 {
+    // SAFETY: getpid cannot fail.
+    unsafe { libc::getpid() }
+}
+
+pub fn now_ns() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// A shared read-write mapping of a whole object, unmapped on drop.
+#[derive(Debug)]
+pub struct Mapping {
+    base: NonNull<u8>,
+    len: usize,
+}
+
+// SAFETY: the mapping is plain shared memory; moving the owner between threads is harmless.
+unsafe impl Send for Mapping {}
+// SAFETY: `Mapping` hands out only raw pointers; synchronisation is the caller's business.
+unsafe impl Sync for Mapping {}
+
+impl Mapping {
+    /// Maps `len` bytes of `fd` from offset 0. The caller takes `len` from `fstat`, never from
+    /// the header, so the view can never extend past the object.
+    pub fn new(fd: RawFd, len: u64) -> Result<Mapping> {
+        let len = usize::try_from(len).map_err(|_| ZincError::Platform(libc::ENOMEM))?;
+        if len == 0 {
+            return Err(ZincError::CorruptedRegion);
+        }
+        // SAFETY: a fresh shared mapping chosen by the kernel; it aliases no Rust object.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED,
+                fd,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(ZincError::last_os_error());
+        }
+        let base = NonNull::new(p.cast::<u8>()).ok_or(ZincError::Platform(libc::ENOMEM))?;
+        Ok(Mapping { base, len })
+    }
+
+    pub fn base(&self) -> NonNull<u8> {
+        self.base
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // SAFETY: `base`/`len` are exactly what mmap returned, and this is the only unmap.
+        unsafe { libc::munmap(self.base.as_ptr().cast(), self.len) };
+    }
+}
