@@ -11,10 +11,15 @@ export ZINC_LIB ?= $(ROOT)/target/release/libzinc_core.so
 ADAPTER_TESTS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: all core header check-header test test-core test-core-portable test-c check-shm demo clean
+.PHONY: all build core header check-header test test-core test-core-portable test-c check-shm demo clean
 all: core
 
+# The core library every adapter loads (target/release/libzinc_core.so).
 core:
+	cargo build --release -p zinc-core
+
+# Everything Rust: core, CLI, benchmarks, examples, the Rust conformance agent.
+build:
 	cargo build --release --workspace
 
 # include/zinc.h is generated; `make header` rewrites it, `check-header` fails when it is stale.
@@ -31,7 +36,7 @@ test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS)
 	@$(MAKE) --no-print-directory check-shm
 	@echo "make test: all suites passed"
 
-test-core: core
+test-core: build
 	cargo test --release --workspace
 
 # The macOS-style backend (spin, then yield/sleep) runs the same suite on Linux.
