@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <numeric>
 #include <span>
 #include <string>
@@ -21,7 +22,7 @@ namespace {
 
 constexpr std::uint32_t kWidth = 640, kHeight = 480;
 constexpr std::size_t kPixelsAt = 64;  // frame header first, pixels after it
-constexpr std::size_t kCapacity = 150 * 4096;  // >= 64 + 640*480*2, a multiple of the page
+constexpr std::size_t kCapacity = 151 * 4096;  // >= 64 + 640*480*2, a multiple of the page
 
 struct FrameHeader {  // lives in shared memory
   std::uint64_t frame_no;
@@ -101,6 +102,9 @@ int main(int argc, char** argv) {
     return producer();
   } catch (const zinc::Error& e) {
     std::fprintf(stderr, "zinc error %d: %s\n", e.zinc_code(), e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
   }
 }

@@ -1,0 +1,3 @@
+module zinc.dev/zinc
+
+go 1.22
