@@ -11,7 +11,7 @@ export ZINC_LIB ?= $(ROOT)/target/release/libzinc_core.so
 ADAPTER_TESTS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: all build core header check-header test test-core test-core-portable test-c check-shm demo clean
+.PHONY: all build core header check-header test test-core test-core-portable test-c check-shm demo matrix clean
 all: core
 
 # The core library every adapter loads (target/release/libzinc_core.so).
@@ -32,7 +32,7 @@ check-header:
 	cbindgen -q --config core/cbindgen.toml --crate zinc-core --output target/zinc.h.check core
 	diff -u include/zinc.h target/zinc.h.check || { echo "include/zinc.h is stale: run 'make header'"; exit 1; }
 
-test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS)
+test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS) matrix
 	@$(MAKE) --no-print-directory check-shm
 	@echo "make test: all suites passed"
 
@@ -51,8 +51,16 @@ check-shm:
 	@left=$$(ls /dev/shm | grep '^zinc_' || true); \
 	if [ -n "$$left" ]; then echo "leaked in /dev/shm: $$left"; exit 1; fi
 
-demo: core
-	cargo run --release -q -p zinc-examples --bin demo
+# Every language's conformance agent (tests/matrix/README.md); the Rust one is a workspace binary.
+AGENTS := build agent-python agent-go agent-js agent-cpp agent-java agent-csharp
+
+# The cross-language matrix: 81 writer/reader cells, fan-out, error parity.
+matrix: $(AGENTS)
+	python3 tests/matrix/run.py
+
+# The newcomer's first command: Python hands a 64 MiB tensor to eight other languages.
+demo: $(AGENTS)
+	@$(ROOT)/adapters/python/.venv/bin/python examples/demo/demo.py
 
 clean:
 	cargo clean
