@@ -7,8 +7,12 @@
 //! 3. **park**: sleep in the backend (shared futex on Linux) until the counter moves.
 //!
 //! The spin budget adapts per handle: it grows toward twice the waits it recently saw satisfied
-//! (up to `SPIN_MAX`) and halves when spinning did not pay. If the spinner notices it was
-//! descheduled (a gap in its own clock reads) the core is contended, so it parks at once.
+//! (at most doubling per wait, up to `SPIN_MAX`) and halves when spinning did not pay. If the
+//! spinner notices it was descheduled (a gap in its own clock reads) the core is contended: a
+//! spinning waiter is runnable, so the scheduler may hand its core to another process for a
+//! whole time slice while the notification waits. It then parks at once and drops its budget
+//! to the minimum, because a parked waiter is woken with the scheduler's wake-up preference
+//! (measured: futex-like tails) instead of waiting out someone else's slice.
 //!
 //! Parking is announced in the header's `flags` (bits 8..15 count parked waiters), so `notify`
 //! only makes a system call when someone is actually asleep. The count and the counter follow
@@ -23,12 +27,12 @@ use crate::platform::backend;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-/// Longest spin before parking.
-const SPIN_MAX_NS: u32 = 100_000;
+/// Longest spin before parking: well under a scheduler slice, so a spin rarely straddles one.
+const SPIN_MAX_NS: u32 = 50_000;
 /// Shortest spin: even a rarely notified waiter polls this long (cheap insurance).
 const SPIN_MIN_NS: u32 = 2_000;
 /// Initial budget of a fresh handle.
-const SPIN_START_NS: u32 = 50_000;
+const SPIN_START_NS: u32 = 20_000;
 /// A gap this long between two clock reads in the spin loop means we lost the CPU.
 const PREEMPTED_NS: u128 = 20_000;
 
@@ -74,9 +78,13 @@ pub fn wait(header: &Header, cursor: &Cursor, timeout_ms: u32) -> Result<()> {
 
     let budget = cursor.spin_ns.load(Ordering::Relaxed);
     let spin_limit = deadline.map_or(budget as u128, |d| d.as_nanos().min(budget as u128));
-    if spin(seq, last, start, spin_limit) && consume(seq, cursor, last) {
-        adapt(cursor, start.elapsed());
-        return Ok(());
+    match spin(seq, last, start, spin_limit) {
+        Spin::Seen(waited) if consume(seq, cursor, last) => {
+            adapt(cursor, waited);
+            return Ok(());
+        }
+        Spin::Preempted => cursor.spin_ns.store(SPIN_MIN_NS, Ordering::Relaxed),
+        Spin::Seen(_) | Spin::Exhausted => {}
     }
 
     loop {
@@ -120,19 +128,31 @@ fn consume(seq: &AtomicU32, cursor: &Cursor, last: u32) -> bool {
     true
 }
 
-/// Busy-polls for at most `limit_ns`; false when the budget ran out or the core is contended.
-fn spin(seq: &AtomicU32, last: u32, start: Instant, limit_ns: u128) -> bool {
+enum Spin {
+    /// The counter moved after about this long (the last clock read, so no extra clock call).
+    Seen(Duration),
+    /// The budget ran out.
+    Exhausted,
+    /// We lost the CPU while spinning: the core is contended.
+    Preempted,
+}
+
+/// Busy-polls for at most `limit_ns`, reading the clock once per 64 polls.
+fn spin(seq: &AtomicU32, last: u32, start: Instant, limit_ns: u128) -> Spin {
     let mut prev = 0u128;
     loop {
         for _ in 0..64 {
             if seq.load(Ordering::Relaxed) != last {
-                return true;
+                return Spin::Seen(Duration::from_nanos(prev as u64));
             }
             std::hint::spin_loop();
         }
         let now = start.elapsed().as_nanos();
-        if now >= limit_ns || now - prev > PREEMPTED_NS {
-            return false;
+        if now - prev > PREEMPTED_NS {
+            return Spin::Preempted;
+        }
+        if now >= limit_ns {
+            return Spin::Exhausted;
         }
         prev = now;
     }
@@ -142,7 +162,9 @@ fn adapt(cursor: &Cursor, waited: Duration) {
     let waited = u32::try_from(waited.as_nanos()).unwrap_or(u32::MAX);
     let budget = cursor.spin_ns.load(Ordering::Relaxed);
     let next = if waited <= SPIN_MAX_NS {
-        budget.max(waited.saturating_mul(2)).min(SPIN_MAX_NS)
+        // Grow toward twice the observed wait, but at most double per wait, so a budget cut
+        // by contention comes back gradually.
+        budget.max(waited.saturating_mul(2)).min(budget.saturating_mul(2)).min(SPIN_MAX_NS)
     } else {
         (budget / 2).max(SPIN_MIN_NS)
     };
@@ -247,8 +269,12 @@ mod tests {
         }
         assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MIN_NS);
         adapt(&c, Duration::from_micros(30));
-        assert_eq!(c.spin_ns.load(Ordering::Relaxed), 60_000);
-        adapt(&c, Duration::from_micros(90));
-        assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS);
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), 2 * SPIN_MIN_NS, "grows at most 2x per wait");
+        for _ in 0..10 {
+            adapt(&c, Duration::from_micros(30));
+        }
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), 50_000.min(SPIN_MAX_NS));
+        adapt(&c, Duration::from_nanos(200));
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS, "short waits keep the budget");
     }
 }
