@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every benchmark kind once, in sequence, and renders the report.
+#   run-all.sh full  RESULTS_DIR MARKDOWN   (make bench)
+#   run-all.sh smoke RESULTS_DIR MARKDOWN   (make test-bench: few samples, small sizes)
+# Expects: ZINC_BENCH (zinc-bench binary), BENCH_C (dir with the C overhead program),
+# ROOT (repo root). Optional results (iceoryx2, Python, adapters) record why they are missing.
+set -euo pipefail
+mode="$1"; out="$2"; md="$3"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+smoke=(); [ "$mode" = smoke ] && smoke=(--smoke)
+mkdir -p "$out"
+rm -f "$out"/*.json "$out"/*.error.txt "$out"/*.png "$out"/system.txt
+rm -rf "$out/adapters"
+
+py="$("$here/scripts/ensure-venv.sh")"
+iox=""
+if iox="$("$here/scripts/ensure-iceoryx2.sh" 2>"$out/iceoryx2.build.log")"; then :; else
+    { echo "iceoryx2 did not build here: $(grep -E 'ensure-iceoryx2|error' "$out/iceoryx2.build.log" | head -3 | tr '\n' ' ')"; } > "$out/iceoryx2.error.txt"
+    iox=""
+fi
+
+{
+    echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC') ($mode)"
+    echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared; see 'after')"
+    echo "Memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); /dev/shm: $(df -h /dev/shm | awk 'NR==2 {print $2}')"
+    echo "Toolchain: $(rustc --version), $(gcc --version | head -1), Python $("$py" -c 'import sys, numpy; print(sys.version.split()[0], "+ numpy", numpy.__version__)')"
+    if [ -n "$iox" ]; then
+        echo "iceoryx2: $(awk '/^name = "iceoryx2"$/ {getline; print $3}' "$here/iceoryx2/Cargo.lock" | tr -d '"') (crates.io; ipc::Service defaults)"
+    fi
+    echo "cpuidle driver: $(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none); clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo unknown)"
+} > "$out/system.txt"
+
+"$ZINC_BENCH" all --out "$out" "${smoke[@]}"
+
+if [ -n "$iox" ]; then
+    if ! "$iox" --out "$out/iceoryx2.json" "${smoke[@]}" 2> >(tee "$out/iceoryx2.run.log" >&2); then
+        echo "iceoryx2 benchmark failed at run time: $(tail -1 "$out/iceoryx2.run.log")" > "$out/iceoryx2.error.txt"
+        rm -f "$out/iceoryx2.json"
+    fi
+fi
+
+if ! "$py" "$here/python/mp_handoff.py" --out "$out/python_mp.json" "${smoke[@]}"; then
+    echo "the Python multiprocessing.shared_memory script failed (see make output)" > "$out/python_mp.error.txt"
+    rm -f "$out/python_mp.json"
+fi
+
+"$BENCH_C/overhead" $([ "$mode" = smoke ] && echo 100000 || echo 5000000) > "$out/overhead_c.json"
+
+if [ "$mode" = full ]; then
+    mkdir -p "$out/adapters"
+    for t in $(grep -ho '^bench-[a-z0-9]*:' "$ROOT"/mk/*.mk | tr -d ':' | sort -u); do
+        lang="${t#bench-}"
+        echo "[run-all] make $t" >&2
+        if ! timeout 600 make -C "$ROOT" --no-print-directory "$t" > "$out/adapters/$lang.txt" 2>&1; then
+            echo "(make $t failed or timed out)" >> "$out/adapters/$lang.txt"
+        fi
+    done
+fi
+
+echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/system.txt"
+"$py" "$here/report.py" "$out" --markdown "$md"
