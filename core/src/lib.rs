@@ -18,6 +18,7 @@
 //! * [`region`] and [`notify`] — the crash-safe lifecycle and the notify/wait protocol;
 //! * [`ffi`] — the eight-function C ABI every other language binds to.
 
+pub mod admin;
 pub mod crashpoint;
 pub mod error;
 pub mod ffi;

@@ -26,7 +26,7 @@
 
 use crate::crashpoint::hit;
 use crate::error::{Result, ZincError};
-use crate::header::{Header, HeaderFault, HEADER_SIZE};
+use crate::header::{Header, HEADER_SIZE};
 use crate::name;
 use crate::notify::{self, Cursor};
 use crate::platform::backend;
@@ -305,9 +305,14 @@ fn map_validated(fd: &OwnedFd, name_hash: u64) -> Result<Mapping> {
     let map = Mapping::new(fd.as_raw_fd(), st.len)?;
     // SAFETY: `st.len >= 64`, so the header is mapped.
     let header = unsafe { header_at(&map) };
+    // Decide "not yet published" on one read of `magic`: the creator may publish at any moment
+    // (portable backend), and a second read could turn an unpublished header into a
+    // "corrupted" one.
+    if header.magic.load(Ordering::Acquire) == 0 {
+        return Err(unpublished);
+    }
     match header.validate(st.len, name_hash) {
         Ok(()) if (st.len - HEADER_SIZE as u64) % posix::page_size() as u64 == 0 => Ok(map),
-        Err(HeaderFault::BadMagic) if header.magic.load(Ordering::Acquire) == 0 => Err(unpublished),
         _ => Err(ZincError::CorruptedRegion),
     }
 }
@@ -369,9 +374,7 @@ fn reclaim_or_refuse(shm_name: &CStr) -> Result<()> {
     };
     if posix::try_lock(fd.as_raw_fd(), true)? == Lock::Taken {
         // Nobody holds it: stale, whatever it contains.
-        let map = small_header_map(&fd);
-        // SAFETY: `small_header_map` only returns mappings of at least 64 bytes.
-        return retire_and_unlink(shm_name, &fd, map.as_ref().map(|m| unsafe { header_at(m) }));
+        return remove_object(shm_name, &fd);
     }
     if posix::try_lock(fd.as_raw_fd(), false)? == Lock::Busy {
         // Held exclusively: a last closer or a reclaimer is removing it right now.
@@ -391,6 +394,15 @@ fn reclaim_or_refuse(shm_name: &CStr) -> Result<()> {
     } else {
         Err(ZincError::AlreadyExists)
     }
+}
+
+/// Retires and unlinks the object open as `fd`, whose header (if any) is unvalidated: the
+/// reclaim of a stale object, shared with `admin` (`zinc gc`, `zinc rm`). Callers hold its
+/// exclusive lock, except `zinc rm --force`, which removes a live region on purpose.
+pub(crate) fn remove_object(shm_name: &CStr, fd: &OwnedFd) -> Result<()> {
+    let map = small_header_map(fd);
+    // SAFETY: `small_header_map` only returns mappings of at least 64 bytes.
+    retire_and_unlink(shm_name, fd, map.as_ref().map(|m| unsafe { header_at(m) }))
 }
 
 /// Maps just the header of an object, if it has one, to read or set its flags.
