@@ -33,10 +33,16 @@ fi
 "$ZINC_BENCH" all --out "$out" "${smoke[@]}"
 
 if [ -n "$iox" ]; then
+    # iceoryx2 leaves its node-management segment in /dev/shm after a clean exit; remove the
+    # ones this run created (and only those) so the benchmark leaves nothing behind.
+    iox_before=$(ls /dev/shm | grep '^iox2_' || true)
     if ! "$iox" --out "$out/iceoryx2.json" "${smoke[@]}" 2> >(tee "$out/iceoryx2.run.log" >&2); then
         echo "iceoryx2 benchmark failed at run time: $(tail -1 "$out/iceoryx2.run.log")" > "$out/iceoryx2.error.txt"
         rm -f "$out/iceoryx2.json"
     fi
+    for f in $(ls /dev/shm | grep '^iox2_' || true); do
+        grep -qxF "$f" <<<"$iox_before" || rm -f "/dev/shm/$f"
+    done
 fi
 
 if ! "$py" "$here/python/mp_handoff.py" --out "$out/python_mp.json" "${smoke[@]}"; then
