@@ -191,6 +191,32 @@ fn spawn_worker(name: &str, ms: u64, seed: u64, suicidal: bool) -> Child {
         .expect("spawn worker")
 }
 
+/// Workers still running when a test panics would go on creating and dying after the test
+/// ended, leaving stale regions behind; this kills and reaps whatever is left on the way out.
+struct Workers(Vec<(Child, BufReader<std::process::ChildStdout>)>);
+
+impl std::ops::Deref for Workers {
+    type Target = Vec<(Child, BufReader<std::process::ChildStdout>)>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Workers {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for (c, _) in self.0.iter_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
 /// The next `@@` line of a worker, or None at EOF.
 fn next_reply(out: &mut impl BufRead) -> Option<String> {
     let mut line = String::new();
@@ -215,13 +241,13 @@ fn create_open_close_race_with_exact_census() {
     let ms = (3000.0 * scale()) as u64;
     let mut totals = [0u64; 4];
     for round in 0..2u64 {
-        let mut kids: Vec<(Child, BufReader<std::process::ChildStdout>)> = (0..WORKERS as u64)
+        let mut kids: Workers = Workers((0..WORKERS as u64)
             .map(|i| {
                 let mut c = spawn_worker(&name, ms, 1000 * round + i + 1, false);
                 let out = BufReader::new(c.stdout.take().unwrap());
                 (c, out)
             })
-            .collect();
+            .collect());
         let mut generations = Vec::new();
         for (_, out) in kids.iter_mut() {
             let r = next_reply(out).expect("worker died before the census");
@@ -241,7 +267,7 @@ fn create_open_close_race_with_exact_census() {
         for (c, _) in kids.iter_mut() {
             writeln!(c.stdin.as_mut().unwrap(), "go").unwrap();
         }
-        for (mut c, mut out) in kids {
+        while let Some((mut c, mut out)) = kids.pop() {
             let status = c.wait().unwrap();
             if let Some(r) = next_reply(&mut out) {
                 panic!("worker: {r}");
@@ -270,7 +296,7 @@ fn race_with_sigkills_and_concurrent_gc() {
         let out = BufReader::new(c.stdout.take().unwrap());
         (c, out)
     };
-    let mut kids: Vec<_> = (0..WORKERS).map(|_| spawn(total)).collect();
+    let mut kids = Workers((0..WORKERS).map(|_| spawn(total)).collect());
     let (mut kills, mut gc_removed, mut finished) = (0u64, 0usize, 0usize);
     while !kids.is_empty() {
         // A concurrent gc of our name: must only ever remove stale regions (workers check).
