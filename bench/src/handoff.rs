@@ -27,7 +27,8 @@ pub enum Method {
 }
 
 impl Method {
-    pub const ALL: [Method; 5] = [Method::Reference, Method::Zinc, Method::UnixSocket, Method::Tcp, Method::Pipe];
+    pub const ALL: [Method; 5] =
+        [Method::Reference, Method::Zinc, Method::UnixSocket, Method::Tcp, Method::Pipe];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -63,7 +64,12 @@ pub struct Round {
 /// Median of each phase over rounds (each phase on its own).
 pub fn medians(v: &[Round]) -> Round {
     let m = |f: fn(&Round) -> f64| util::median(&v.iter().map(f).collect::<Vec<_>>());
-    Round { total_s: m(|r| r.total_s), fill_s: m(|r| r.fill_s), transfer_s: m(|r| r.transfer_s), read_s: m(|r| r.read_s) }
+    Round {
+        total_s: m(|r| r.total_s),
+        fill_s: m(|r| r.fill_s),
+        transfer_s: m(|r| r.transfer_s),
+        read_s: m(|r| r.read_s),
+    }
 }
 
 /// Rounds measured for a size (after one warm-up round).
@@ -240,7 +246,12 @@ where
             }
             if r > 0 {
                 let s = |a: u64, b: u64| b.saturating_sub(a) as f64 / 1e9;
-                times.push(Round { total_s: s(t0, t1), fill_s: s(t0, t_filled), transfer_s: s(t_filled, t_wake), read_s: s(t_wake, t1) });
+                times.push(Round {
+                    total_s: s(t0, t1),
+                    fill_s: s(t0, t_filled),
+                    transfer_s: s(t_filled, t_wake),
+                    read_s: s(t_wake, t1),
+                });
             }
         }
         Ok(times)
@@ -320,7 +331,9 @@ struct FdReader {
 impl Reader for FdReader {
     fn receive(&mut self, n: usize) -> io::Result<*const u8> {
         // SAFETY: `buf` holds `n` bytes.
-        read_exact(&self.data, unsafe { std::slice::from_raw_parts_mut(self.buf.as_mut_ptr() as *mut u8, n) })?;
+        read_exact(&self.data, unsafe {
+            std::slice::from_raw_parts_mut(self.buf.as_mut_ptr() as *mut u8, n)
+        })?;
         Ok(self.buf.as_ptr() as *const u8)
     }
     fn ack(&mut self) -> io::Result<()> {
@@ -333,7 +346,13 @@ fn set_bufs(fd: &OwnedFd, bytes: usize) -> io::Result<()> {
     for opt in [libc::SO_SNDBUF, libc::SO_RCVBUF] {
         // SAFETY: valid option pointer and size.
         let r = unsafe {
-            libc::setsockopt(fd.as_raw_fd(), libc::SOL_SOCKET, opt, &v as *const _ as *const libc::c_void, std::mem::size_of::<libc::c_int>() as u32)
+            libc::setsockopt(
+                fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                opt,
+                &v as *const _ as *const libc::c_void,
+                std::mem::size_of::<libc::c_int>() as u32,
+            )
         };
         if r != 0 {
             return Err(io::Error::last_os_error());

@@ -121,7 +121,9 @@ pub fn measure(m: Method, samples: usize, warmup: usize, tag: &str) -> io::Resul
             // The driver creates both regions (and owns them); the peer opens them after fork.
             let ping = SharedRegion::create(&ping_name, 4096).map_err(zerr)?;
             let pong = SharedRegion::create(&pong_name, 4096).map_err(zerr)?;
-            let driver: Maker<'_> = Box::new(move || Ok(Box::new(ZincEnd { tx: ping, rx: pong, parked_peer: parked, gap_ns }) as Box<dyn Endpoint>));
+            let driver: Maker<'_> = Box::new(move || {
+                Ok(Box::new(ZincEnd { tx: ping, rx: pong, parked_peer: parked, gap_ns }) as Box<dyn Endpoint>)
+            });
             let (pn, qn) = (ping_name.clone(), pong_name.clone());
             let peer: Maker<'_> = Box::new(move || {
                 let rx = SharedRegion::open(&pn).map_err(zerr)?;
@@ -145,19 +147,37 @@ pub fn measure(m: Method, samples: usize, warmup: usize, tag: &str) -> io::Resul
         Method::Pipe => {
             let (r1, w1) = pipe()?;
             let (r2, w2) = pipe()?;
-            pingpong::run(samples, warmup, boxed(FdEnd { tx: w1, rx: r2 }), boxed(FdEnd { tx: w2, rx: r1 }), None)
+            pingpong::run(
+                samples,
+                warmup,
+                boxed(FdEnd { tx: w1, rx: r2 }),
+                boxed(FdEnd { tx: w2, rx: r1 }),
+                None,
+            )
         }
         Method::UnixSocket => {
             let (s1, s2) = socketpair()?;
             let s1b = s1.try_clone()?;
             let s2b = s2.try_clone()?;
-            pingpong::run(samples, warmup, boxed(FdEnd { tx: s1, rx: s1b }), boxed(FdEnd { tx: s2, rx: s2b }), None)
+            pingpong::run(
+                samples,
+                warmup,
+                boxed(FdEnd { tx: s1, rx: s1b }),
+                boxed(FdEnd { tx: s2, rx: s2b }),
+                None,
+            )
         }
         Method::EventFd => {
             let mem = Arc::new(SharedMem::new(4096)?);
             let e1 = eventfd()?;
             let e2 = eventfd()?;
-            let a = EventFdEnd { mem: mem.clone(), tx: e1.try_clone()?, rx: e2.try_clone()?, tx_slot: 0, rx_slot: 8 };
+            let a = EventFdEnd {
+                mem: mem.clone(),
+                tx: e1.try_clone()?,
+                rx: e2.try_clone()?,
+                tx_slot: 0,
+                rx_slot: 8,
+            };
             let b = EventFdEnd { mem, tx: e2, rx: e1, tx_slot: 8, rx_slot: 0 };
             pingpong::run(samples, warmup, boxed(a), boxed(b), None)
         }
@@ -248,9 +268,22 @@ struct FutexEnd {
 const ASLEEP_WORD: usize = 64;
 
 fn futex_wait(w: &AtomicU32, expected: u32, timeout_ns: u64) {
-    let ts = libc::timespec { tv_sec: (timeout_ns / 1_000_000_000) as _, tv_nsec: (timeout_ns % 1_000_000_000) as _ };
+    let ts = libc::timespec {
+        tv_sec: (timeout_ns / 1_000_000_000) as _,
+        tv_nsec: (timeout_ns % 1_000_000_000) as _,
+    };
     // SAFETY: `w` is a live aligned u32 in shared memory.
-    unsafe { libc::syscall(libc::SYS_futex, w.as_ptr(), libc::FUTEX_WAIT, expected, &ts as *const libc::timespec, 0usize, 0u32) };
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            w.as_ptr(),
+            libc::FUTEX_WAIT,
+            expected,
+            &ts as *const libc::timespec,
+            0usize,
+            0u32,
+        )
+    };
 }
 
 fn futex_wake(w: &AtomicU32) {
@@ -420,7 +453,9 @@ pub(crate) fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
 pub(crate) fn socketpair() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0; 2];
     // SAFETY: valid out array.
-    if unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr()) } != 0 {
+    if unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr()) }
+        != 0
+    {
         return Err(io::Error::last_os_error());
     }
     // SAFETY: fresh descriptors we own.

@@ -37,18 +37,33 @@ fn main() {
 }
 
 fn log(msg: &str) {
-    eprintln!("[zinc-bench {:>7.1}s] {msg}", START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64());
+    eprintln!(
+        "[zinc-bench {:>7.1}s] {msg}",
+        START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64()
+    );
 }
 static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
 fn all(args: &[String]) -> io::Result<()> {
     START.get_or_init(std::time::Instant::now);
     let smoke = args.iter().any(|a| a == "--smoke");
-    let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).ok_or_else(|| io::Error::other("--out DIR is required"))?;
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .ok_or_else(|| io::Error::other("--out DIR is required"))?;
     std::fs::create_dir_all(out)?;
     let mib = handoff::MIB;
     let plan = if smoke {
-        Plan { samples: 2_000, warmup: 200, sizes: vec![mib, 16 * mib], rounds: Some(2), setup_caps: vec![4096, mib], setup_reps: 2, overhead_iters: 100_000 }
+        Plan {
+            samples: 2_000,
+            warmup: 200,
+            sizes: vec![mib, 16 * mib],
+            rounds: Some(2),
+            setup_caps: vec![4096, mib],
+            setup_reps: 2,
+            overhead_iters: 100_000,
+        }
     } else {
         Plan {
             samples: 100_000,
@@ -66,7 +81,10 @@ fn all(args: &[String]) -> io::Result<()> {
     for m in latency::Method::ALL {
         log(&format!("latency: {} ({} samples)", m.label(), plan.samples));
         let r = latency::measure(m, plan.samples, plan.warmup, tag)?;
-        log(&format!("  one-way p50 {} ns, p99 {} ns, max {} ns; RTT/2 p50 {} ns", r.one_way.p50, r.one_way.p99, r.one_way.max, r.rtt_half.p50));
+        log(&format!(
+            "  one-way p50 {} ns, p99 {} ns, max {} ns; RTT/2 p50 {} ns",
+            r.one_way.p50, r.one_way.p99, r.one_way.max, r.rtt_half.p50
+        ));
         lat.push(format!(
             "{{\"key\":{},\"label\":{},\"note\":{},\"one_way\":{},\"rtt_half\":{}}}",
             jstr(m.key()),
@@ -146,13 +164,28 @@ fn one_latency(args: &[String]) -> io::Result<()> {
     let n = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let r = latency::measure(m, n, n / 10, "one")?;
     let o = &r.one_way;
-    println!("{}: n {} p50 {} p90 {} p99 {} p99.9 {} max {} ns (RTT/2 p50 {})", m.label(), o.n, o.p50, o.p90, o.p99, o.p999, o.max, r.rtt_half.p50);
+    println!(
+        "{}: n {} p50 {} p90 {} p99 {} p99.9 {} max {} ns (RTT/2 p50 {})",
+        m.label(),
+        o.n,
+        o.p50,
+        o.p90,
+        o.p99,
+        o.p999,
+        o.max,
+        r.rtt_half.p50
+    );
     Ok(())
 }
 
 fn placement() -> String {
     if util::cpu_count() >= 2 {
-        format!("driver pinned to CPU {}, peer to CPU {} (sched_setaffinity); {} CPUs online", util::DRIVER_CPU, util::PEER_CPU, util::cpu_count())
+        format!(
+            "driver pinned to CPU {}, peer to CPU {} (sched_setaffinity); {} CPUs online",
+            util::DRIVER_CPU,
+            util::PEER_CPU,
+            util::cpu_count()
+        )
     } else {
         "single CPU: no pinning possible".to_string()
     }

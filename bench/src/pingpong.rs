@@ -38,7 +38,13 @@ pub type Maker<'a> = Box<dyn FnOnce() -> io::Result<Box<dyn Endpoint>> + 'a>;
 
 /// Runs `warmup + samples` ping-pongs; the first `warmup` are discarded.
 /// `hog_cpu`: also run a third process that spins on that CPU for the whole measurement.
-pub fn run(samples: usize, warmup: usize, driver: Maker<'_>, peer: Maker<'_>, hog_cpu: Option<usize>) -> io::Result<PingPong> {
+pub fn run(
+    samples: usize,
+    warmup: usize,
+    driver: Maker<'_>,
+    peer: Maker<'_>,
+    hog_cpu: Option<usize>,
+) -> io::Result<PingPong> {
     let total = samples + warmup;
     // slot 0: peer ready flag; then one u64 per sample.
     let shared = SharedMem::new(8 * (total + 8))?;
@@ -99,7 +105,10 @@ pub fn run(samples: usize, warmup: usize, driver: Maker<'_>, peer: Maker<'_>, ho
     };
     util::reap(child)?;
     let one_way: Vec<u64> = (warmup..total).map(|i| shared.u64_at(8 + i).load(Ordering::Relaxed)).collect();
-    Ok(PingPong { one_way: Stats::from_samples(one_way), rtt_half: Stats::from_samples(rtt[warmup..].to_vec()) })
+    Ok(PingPong {
+        one_way: Stats::from_samples(one_way),
+        rtt_half: Stats::from_samples(rtt[warmup..].to_vec()),
+    })
 }
 
 /// The physical floor: two cache lines in shared memory, one per direction, each holding a

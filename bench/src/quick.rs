@@ -22,8 +22,11 @@ pub fn quick_report(json: bool) -> io::Result<String> {
     let zinc = latency::measure(latency::Method::ZincAwake, QUICK_SAMPLES, QUICK_WARMUP, tag)?.one_way;
     let sock = latency::measure(latency::Method::UnixSocket, QUICK_SAMPLES, QUICK_WARMUP, tag)?.one_way;
     let size = 100 * handoff::MIB;
-    let hz = handoff::medians(&handoff::measure(handoff::Method::Zinc, size, QUICK_ROUNDS, tag)?).total_s * 1e3;
-    let hs = handoff::medians(&handoff::measure(handoff::Method::UnixSocket, size, QUICK_ROUNDS, tag)?).total_s * 1e3;
+    let hz =
+        handoff::medians(&handoff::measure(handoff::Method::Zinc, size, QUICK_ROUNDS, tag)?).total_s * 1e3;
+    let hs = handoff::medians(&handoff::measure(handoff::Method::UnixSocket, size, QUICK_ROUNDS, tag)?)
+        .total_s
+        * 1e3;
     let cpus = crate::util::cpu_count();
     if json {
         return Ok(format!(
@@ -42,11 +45,19 @@ pub fn quick_report(json: bool) -> io::Result<String> {
         ));
     }
     let mut s = String::new();
-    s.push_str(&format!("zinc bench --quick ({QUICK_SAMPLES} samples, {cpus} CPUs; one-way latency on the shared clock)\n"));
+    s.push_str(&format!(
+        "zinc bench --quick ({QUICK_SAMPLES} samples, {cpus} CPUs; one-way latency on the shared clock)\n"
+    ));
     s.push_str(&format!("  {:<28} {:>10} {:>10} {:>10}\n", "notify -> wait", "p50", "p99", "max"));
-    s.push_str(&format!("  {:<28} {:>8}ns {:>8}ns {:>8}ns\n", "Zinc (waiter awake)", zinc.p50, zinc.p99, zinc.max));
+    s.push_str(&format!(
+        "  {:<28} {:>8}ns {:>8}ns {:>8}ns\n",
+        "Zinc (waiter awake)", zinc.p50, zinc.p99, zinc.max
+    ));
     s.push_str(&format!("  {:<28} {:>8}ns {:>8}ns {:>8}ns\n", "Unix socket", sock.p50, sock.p99, sock.max));
-    s.push_str(&format!("  p50 ratio: Unix socket / Zinc = {:.1}x\n", sock.p50 as f64 / zinc.p50.max(1) as f64));
+    s.push_str(&format!(
+        "  p50 ratio: Unix socket / Zinc = {:.1}x\n",
+        sock.p50 as f64 / zinc.p50.max(1) as f64
+    ));
     s.push_str("  100 MiB handoff (fill + hand over + read every byte, median)\n");
     s.push_str(&format!("  {:<28} {:>8.2}ms ({:.1} GB/s)\n", "Zinc", hz, size as f64 / hz / 1e6));
     s.push_str(&format!("  {:<28} {:>8.2}ms ({:.1} GB/s)\n", "Unix socket", hs, size as f64 / hs / 1e6));

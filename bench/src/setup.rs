@@ -50,5 +50,11 @@ pub fn measure(capacity: usize, reps: usize, tag: &str) -> io::Result<SetupRow> 
         t.push((t3 - t2) as f64 / 1e6);
         d.push((t4 - t3) as f64 / 1e3);
     }
-    Ok(SetupRow { capacity, create_us: util::median(&c), open_us: util::median(&o), first_touch_ms: util::median(&t), close_us: util::median(&d) })
+    Ok(SetupRow {
+        capacity,
+        create_us: util::median(&c),
+        open_us: util::median(&o),
+        first_touch_ms: util::median(&t),
+        close_us: util::median(&d),
+    })
 }

@@ -21,7 +21,11 @@ pub fn now_ns() -> u64 {
 pub fn cpu_count() -> usize {
     // SAFETY: plain sysconf.
     let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
-    if n < 1 { 1 } else { n as usize }
+    if n < 1 {
+        1
+    } else {
+        n as usize
+    }
 }
 
 /// Pins the calling process (thread) to one CPU with sched_setaffinity; false when it can't.
@@ -223,7 +227,8 @@ impl Stats {
             let idx = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
             v[idx]
         };
-        let mut cdf: Vec<(f64, u64)> = (0..=1000).map(|i| i as f64 / 1000.0).map(|p| (p, q(p.max(1.0 / n as f64)))).collect();
+        let mut cdf: Vec<(f64, u64)> =
+            (0..=1000).map(|i| i as f64 / 1000.0).map(|p| (p, q(p.max(1.0 / n as f64)))).collect();
         for p in [0.9925, 0.995, 0.9975, 0.999, 0.9995, 0.9999, 0.99995, 0.99999] {
             cdf.push((p, q(p)));
         }

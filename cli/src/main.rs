@@ -188,7 +188,12 @@ fn cmd_ls(args: &[String]) -> Result<(), Fail> {
                 Ok(info) => info_json(info),
                 Err(e) => {
                     failed = true;
-                    format!("{{\"name\":{},\"error\":{},\"code\":{}}}", jstr(name), jstr(&e.to_string()), e.code())
+                    format!(
+                        "{{\"name\":{},\"error\":{},\"code\":{}}}",
+                        jstr(name),
+                        jstr(&e.to_string()),
+                        e.code()
+                    )
                 }
             })
             .collect();
@@ -253,7 +258,10 @@ fn cmd_inspect(args: &[String]) -> Result<(), Fail> {
     t.push_str(&format!("object size: {} bytes (fstat)\n", info.object_len));
     t.push_str(&format!("object uid:  {}\n", info.uid));
     t.push_str(&format!("liveness:    {}\n", info.liveness.as_str()));
-    t.push_str(&format!("valid:       {}\n", info.corruption.map_or("yes".to_owned(), |w| format!("no ({w})"))));
+    t.push_str(&format!(
+        "valid:       {}\n",
+        info.corruption.map_or("yes".to_owned(), |w| format!("no ({w})"))
+    ));
     match info.header {
         None => t.push_str("header:      none (object shorter than 64 bytes)\n"),
         Some(h) => {
@@ -319,7 +327,11 @@ fn cmd_gc(args: &[String]) -> Result<(), Fail> {
     for n in &report.stale {
         t.push_str(&format!("{verb} stale region '{n}'\n"));
     }
-    t.push_str(&format!("{} stale region(s) {verb}, {} live region(s) kept\n", report.stale.len(), report.live.len()));
+    t.push_str(&format!(
+        "{} stale region(s) {verb}, {} live region(s) kept\n",
+        report.stale.len(),
+        report.live.len()
+    ));
     out(&t)?;
     if report.errors.is_empty() {
         return Ok(());

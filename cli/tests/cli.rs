@@ -53,12 +53,28 @@ fn make_stale(name: &str) {
 
 #[test]
 fn help_usage_and_exit_codes() {
-    for args in [&["--help"][..], &["help"], &["ls", "--help"], &["inspect", "-h"], &["rm", "--help"], &["gc", "--help"], &["bench", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["help"],
+        &["ls", "--help"],
+        &["inspect", "-h"],
+        &["rm", "--help"],
+        &["gc", "--help"],
+        &["bench", "--help"],
+    ] {
         let o = zinc(args);
         assert_eq!(o.status.code(), Some(0), "{args:?}");
         assert!(text(&o).contains("Usage"), "{args:?}");
     }
-    for args in [&[][..], &["frobnicate"], &["ls", "--bogus"], &["inspect"], &["rm"], &["rm", "a", "b"], &["gc", "extra"]] {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["ls", "--bogus"],
+        &["inspect"],
+        &["rm"],
+        &["rm", "a", "b"],
+        &["gc", "extra"],
+    ] {
         let o = zinc(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(text(&o).is_empty() && err(&o).starts_with("zinc: "), "{args:?}: errors go to stderr");
@@ -85,7 +101,12 @@ fn ls_inspect_rm_gc_on_live_stale_and_corrupt_regions() {
     let o = zinc(&["ls"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let ls = text(&o);
-    let line = |n: &str| ls.lines().find(|l| l.starts_with(&format!("{n} "))).unwrap_or_else(|| panic!("{n} not in:\n{ls}")).to_owned();
+    let line = |n: &str| {
+        ls.lines()
+            .find(|l| l.starts_with(&format!("{n} ")))
+            .unwrap_or_else(|| panic!("{n} not in:\n{ls}"))
+            .to_owned()
+    };
     assert!(line(&live).contains("8192") && line(&live).ends_with("live"), "{}", line(&live));
     assert!(line(&live).contains(&std::process::id().to_string()));
     assert!(line(&stale).contains(" no ") && line(&stale).ends_with("stale"), "{}", line(&stale));
@@ -97,10 +118,27 @@ fn ls_inspect_rm_gc_on_live_stale_and_corrupt_regions() {
     let o = zinc(&["inspect", &live, "--json"]);
     assert_eq!(o.status.code(), Some(0));
     let j = text(&o);
-    for key in ["magic", "version", "flags", "notify_seq", "capacity", "ref_count", "owner_pid", "created_at", "name_hash", "ring_head", "ring_tail", "liveness"] {
+    for key in [
+        "magic",
+        "version",
+        "flags",
+        "notify_seq",
+        "capacity",
+        "ref_count",
+        "owner_pid",
+        "created_at",
+        "name_hash",
+        "ring_head",
+        "ring_tail",
+        "liveness",
+    ] {
         assert!(j.contains(&format!("\"{key}\":")), "missing {key} in {j}");
     }
-    assert!(j.contains("\"magic\":6505817187982394695") && j.contains("\"capacity\":8192") && j.contains("\"ref_count\":1"));
+    assert!(
+        j.contains("\"magic\":6505817187982394695")
+            && j.contains("\"capacity\":8192")
+            && j.contains("\"ref_count\":1")
+    );
     assert!(j.contains("\"liveness\":\"live\"") && j.contains("\"valid\":true"));
     let o = zinc(&["inspect", &live]);
     assert!(text(&o).contains("magic:       0x5A494E435F524547"));

@@ -295,7 +295,11 @@ fn read_header(fd: &OwnedFd) -> Result<Option<HeaderSnapshot>> {
 fn corruption(header: Option<HeaderSnapshot>, object_len: u64, name: &str) -> Option<&'static str> {
     use crate::header::HeaderFault as F;
     let Some(h) = header else {
-        return Some(if object_len == 0 { "empty object (never initialised)" } else { "shorter than the 64-byte header" });
+        return Some(if object_len == 0 {
+            "empty object (never initialised)"
+        } else {
+            "shorter than the 64-byte header"
+        });
     };
     match h.to_header().validate(object_len, name::fnv1a64(name.as_bytes())) {
         Ok(()) if (object_len - HEADER_SIZE as u64) % posix::page_size() as u64 == 0 => None,

@@ -58,9 +58,7 @@ impl ZincError {
             ZincError::NotFound => ZINC_ENOENT,
             ZincError::RingFull => ZINC_EAGAIN,
             ZincError::AlreadyExists => ZINC_EEXIST,
-            ZincError::InvalidName | ZincError::InvalidSize | ZincError::InvalidArgument => {
-                ZINC_EINVAL
-            }
+            ZincError::InvalidName | ZincError::InvalidSize | ZincError::InvalidArgument => ZINC_EINVAL,
             ZincError::CorruptedRegion => ZINC_EBADMSG,
             ZincError::TimedOut => ZINC_ETIMEDOUT,
             ZincError::Platform(errno) => errno.checked_neg().unwrap_or(i32::MIN),
@@ -109,9 +107,7 @@ fn io_kind(e: ZincError) -> std::io::ErrorKind {
         ZincError::PermissionDenied => K::PermissionDenied,
         ZincError::NotFound => K::NotFound,
         ZincError::AlreadyExists => K::AlreadyExists,
-        ZincError::InvalidName | ZincError::InvalidSize | ZincError::InvalidArgument => {
-            K::InvalidInput
-        }
+        ZincError::InvalidName | ZincError::InvalidSize | ZincError::InvalidArgument => K::InvalidInput,
         ZincError::CorruptedRegion => K::InvalidData,
         ZincError::TimedOut => K::TimedOut,
         ZincError::RingFull => K::WouldBlock,

@@ -183,9 +183,9 @@ fn announce_parked(header: &Header) -> bool {
 }
 
 fn withdraw_parked(header: &Header) {
-    let _ = header.flags.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |f| {
-        (f & PARKED_MASK != 0).then(|| f - PARKED_ONE)
-    });
+    let _ = header
+        .flags
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |f| (f & PARKED_MASK != 0).then(|| f - PARKED_ONE));
 }
 
 #[cfg(test)]

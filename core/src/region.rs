@@ -298,7 +298,8 @@ unsafe fn header_at(map: &Mapping) -> &Header {
 /// Maps the whole object (length from `fstat`, never from the header) and validates it.
 fn map_validated(fd: &OwnedFd, name_hash: u64) -> Result<Mapping> {
     let st = posix::fstat(fd.as_raw_fd())?;
-    let unpublished = if backend::UNPUBLISHED_IS_NOT_FOUND { ZincError::NotFound } else { ZincError::CorruptedRegion };
+    let unpublished =
+        if backend::UNPUBLISHED_IS_NOT_FOUND { ZincError::NotFound } else { ZincError::CorruptedRegion };
     if st.len < HEADER_SIZE as u64 {
         return Err(if st.len == 0 { unpublished } else { ZincError::CorruptedRegion });
     }

@@ -53,7 +53,8 @@ fn puppet_entry() {
         let (cmd, arg) = line.split_once(' ').unwrap_or((line.as_str(), ""));
         match cmd {
             "create" | "open" => {
-                let r = if cmd == "create" { SharedRegion::create(arg, CAP) } else { SharedRegion::open(arg) };
+                let r =
+                    if cmd == "create" { SharedRegion::create(arg, CAP) } else { SharedRegion::open(arg) };
                 match r {
                     Ok(h) => {
                         reply(format!("ok {}", h.header().created_at.load(Ordering::Acquire)));
@@ -382,13 +383,33 @@ fn sigkill_at_every_crash_point() {
 
     type Scenario = fn(&str) -> Outcome;
     let plan: Vec<(&str, Scenario, &[&str])> = vec![
-        ("fresh create", fresh_create, &["create:object", "create:reserved", "create:published", "create:locked", "create:linked"]),
+        (
+            "fresh create",
+            fresh_create,
+            &["create:object", "create:reserved", "create:published", "create:locked", "create:linked"],
+        ),
         ("create over stale", create_over_stale, &["reclaim:locked", "reclaim:retired", "reclaim:unlinked"]),
-        ("open over stale", open_over_stale, &["open:opened", "reclaim:locked", "reclaim:retired", "reclaim:unlinked"]),
+        (
+            "open over stale",
+            open_over_stale,
+            &["open:opened", "reclaim:locked", "reclaim:retired", "reclaim:unlinked"],
+        ),
         ("open while live", open_while_live, &["open:opened", "open:locked", "open:counted"]),
         ("opener dies closing", opener_dies_closing, &["close:uncounted"]),
         ("creator dies closing", creator_dies_closing, &["close:uncounted"]),
-        ("last closer dies", last_closer_dies, &["close:uncounted", "close:exclusive", "reclaim:locked", "close:retired", "reclaim:retired", "close:unlinked", "reclaim:unlinked"]),
+        (
+            "last closer dies",
+            last_closer_dies,
+            &[
+                "close:uncounted",
+                "close:exclusive",
+                "reclaim:locked",
+                "close:retired",
+                "reclaim:retired",
+                "close:unlinked",
+                "reclaim:unlinked",
+            ],
+        ),
         ("last opener dies", last_opener_dies, &["close:exclusive", "close:retired", "close:unlinked"]),
     ];
 

@@ -47,8 +47,16 @@ fn main() {
         let start = Instant::now();
         let result = std::panic::catch_unwind(test);
         let ok = result.is_ok() && no_leak_of(name);
-        println!("test {name} ... {} ({:.0} ms)", if ok { "ok" } else { "FAILED" }, start.elapsed().as_secs_f64() * 1e3);
-        if ok { passed += 1 } else { failed += 1 }
+        println!(
+            "test {name} ... {} ({:.0} ms)",
+            if ok { "ok" } else { "FAILED" },
+            start.elapsed().as_secs_f64() * 1e3
+        );
+        if ok {
+            passed += 1
+        } else {
+            failed += 1
+        }
     }
     println!("{passed} passed, {failed} failed");
     std::process::exit(if failed == 0 { 0 } else { 1 });
@@ -199,7 +207,8 @@ fn creator_closes_first() {
     let name = unique("cfirst");
     let r = SharedRegion::create(&name, PAGE).unwrap();
     fill(&r, 3);
-    let mut peer = Peer::spawn(&format!("open {name}; ready opened; wait 10000; verify 3; close; ready closed"));
+    let mut peer =
+        Peer::spawn(&format!("open {name}; ready opened; wait 10000; verify 3; close; ready closed"));
     peer.expect("opened");
     drop(r);
     assert!(exists(&name), "an opener still holds the region: the name must stay");
@@ -324,7 +333,8 @@ fn create_reclaims_stale_region() {
 
 fn create_refuses_live_region() {
     let name = unique("live");
-    let mut owner = Peer::spawn(&format!("create {name} {PAGE}; fill 9; ready made; wait 10000; verify 9; close"));
+    let mut owner =
+        Peer::spawn(&format!("create {name} {PAGE}; fill 9; ready made; wait 10000; verify 9; close"));
     owner.expect("made");
     assert_eq!(SharedRegion::create(&name, PAGE).err(), Some(ZincError::AlreadyExists));
     let r = SharedRegion::open(&name).unwrap();
@@ -340,7 +350,8 @@ fn ref_count_exact_under_churn() {
     let r = SharedRegion::create(&name, PAGE).unwrap();
     let rc = || r.header().ref_count.load(Ordering::SeqCst);
     let churn = "open NAME; close; ".repeat(50).replace("NAME", &name);
-    let mut holders: Vec<Peer> = (0..3).map(|_| Peer::spawn(&format!("open {name}; ready opened; wait 20000; close"))).collect();
+    let mut holders: Vec<Peer> =
+        (0..3).map(|_| Peer::spawn(&format!("open {name}; ready opened; wait 20000; close"))).collect();
     let churners: Vec<Peer> = (0..3).map(|_| Peer::spawn(&churn)).collect();
     holders.iter_mut().for_each(|p| p.expect("opened"));
     for c in churners {
@@ -411,7 +422,14 @@ fn hostile_objects_give_corrupted_region() {
         bytes
     };
     let put = |bytes: &[u8]| {
-        let f = std::fs::OpenOptions::new().create(true).truncate(true).write(true).read(true).mode(0o600).open(shm_path(&name)).unwrap();
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .write(true)
+            .read(true)
+            .mode(0o600)
+            .open(shm_path(&name))
+            .unwrap();
         std::io::Write::write_all(&mut &f, bytes).unwrap();
         f
     };

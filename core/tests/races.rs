@@ -100,7 +100,11 @@ fn acquire(name: &str, rng: &mut Rng, st: &mut Stats) -> Option<SharedRegion> {
             }
             Err(ZincError::AlreadyExists) => st.exists += 1,
             Err(ZincError::NotFound) => st.not_found += 1,
-            Err(e) => violation(format!("{} returned an unexpected error {e:?} ({})", if creating { "create" } else { "open" }, e.code())),
+            Err(e) => violation(format!(
+                "{} returned an unexpected error {e:?} ({})",
+                if creating { "create" } else { "open" },
+                e.code()
+            )),
         }
     }
     None
@@ -241,25 +245,31 @@ fn create_open_close_race_with_exact_census() {
     let ms = (3000.0 * scale()) as u64;
     let mut totals = [0u64; 4];
     for round in 0..2u64 {
-        let mut kids: Workers = Workers((0..WORKERS as u64)
-            .map(|i| {
-                let mut c = spawn_worker(&name, ms, 1000 * round + i + 1, false);
-                let out = BufReader::new(c.stdout.take().unwrap());
-                (c, out)
-            })
-            .collect());
+        let mut kids: Workers = Workers(
+            (0..WORKERS as u64)
+                .map(|i| {
+                    let mut c = spawn_worker(&name, ms, 1000 * round + i + 1, false);
+                    let out = BufReader::new(c.stdout.take().unwrap());
+                    (c, out)
+                })
+                .collect(),
+        );
         let mut generations = Vec::new();
         for (_, out) in kids.iter_mut() {
             let r = next_reply(out).expect("worker died before the census");
             assert!(!r.starts_with("violation"), "{r}");
-            let f: Vec<u64> = r.strip_prefix("holding ").unwrap().split(' ').map(|x| x.parse().unwrap()).collect();
+            let f: Vec<u64> =
+                r.strip_prefix("holding ").unwrap().split(' ').map(|x| x.parse().unwrap()).collect();
             generations.push(f[0]);
             for k in 0..4 {
                 totals[k] += f[k + 1];
             }
         }
         // Every worker holds one handle of the same region; the count is exact.
-        assert!(generations.windows(2).all(|w| w[0] == w[1]), "census saw different regions: {generations:?}");
+        assert!(
+            generations.windows(2).all(|w| w[0] == w[1]),
+            "census saw different regions: {generations:?}"
+        );
         let info = admin::inspect(&name).unwrap();
         assert_eq!(info.liveness, Liveness::Live);
         assert_eq!(info.header.unwrap().ref_count as usize, WORKERS, "ref_count is not exact");

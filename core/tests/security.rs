@@ -110,7 +110,9 @@ fn objects_are_created_0600_whatever_the_umask() {
 #[test]
 fn another_user_can_neither_open_nor_remove_a_region() {
     if !is_root() {
-        eprintln!("SKIPPED another_user_can_neither_open_nor_remove_a_region: needs root to switch to nobody");
+        eprintln!(
+            "SKIPPED another_user_can_neither_open_nor_remove_a_region: needs root to switch to nobody"
+        );
         return;
     }
     // A live region.

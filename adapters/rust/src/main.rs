@@ -128,7 +128,8 @@ impl<I: BufRead, O: Write> Agent<I, O> {
         }
         // SAFETY: the writer finished before it notified; the data area is 64-byte aligned,
         // so viewing it as f32 is aligned, and capacity is a multiple of 4.
-        let floats = unsafe { std::slice::from_raw_parts(region.as_ptr().cast::<f32>(), region.capacity() / 4) };
+        let floats =
+            unsafe { std::slice::from_raw_parts(region.as_ptr().cast::<f32>(), region.capacity() / 4) };
         let sum: f64 = floats.iter().map(|&x| f64::from(x)).sum();
         let done = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         format!("CHECKSUM {} {}", sum as i64, done.as_nanos())
@@ -136,7 +137,8 @@ impl<I: BufRead, O: Write> Agent<I, O> {
 
     fn errors(&mut self) {
         let pid = std::process::id();
-        let describe = |e: Option<ZincError>| e.map_or("0 unexpected success".into(), |e| format!("{} {}", e.code(), e));
+        let describe =
+            |e: Option<ZincError>| e.map_or("0 unexpected success".into(), |e| format!("{} {}", e.code(), e));
         let bad_name = describe(SharedRegion::create("bad/name", 4096).err());
         let bad_size = describe(SharedRegion::create(&format!("zinc_parity_{pid}"), 1000).err());
         let missing = describe(SharedRegion::open(&format!("zinc_parity_missing_{pid}")).err());

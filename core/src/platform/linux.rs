@@ -20,9 +20,7 @@ pub const PARKS_IN_KERNEL: bool = true;
 /// failure during create leaves nothing behind.
 pub fn new_object(_shm_name: &CStr) -> Result<OwnedFd> {
     // SAFETY: a valid path and plain flags.
-    let fd = unsafe {
-        libc::open(SHM_DIR.as_ptr(), libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC, 0o600)
-    };
+    let fd = unsafe { libc::open(SHM_DIR.as_ptr(), libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC, 0o600) };
     if fd == -1 {
         return Err(ZincError::last_os_error());
     }
@@ -40,8 +38,8 @@ pub fn new_object(_shm_name: &CStr) -> Result<OwnedFd> {
 /// `linkat` never replaces, so two creators can never both win.
 pub fn link_object(fd: &OwnedFd, shm_name: &CStr) -> Result<()> {
     let target = object_path(shm_name);
-    let proc_path = CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd()))
-        .map_err(|_| ZincError::InvalidName)?;
+    let proc_path =
+        CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd())).map_err(|_| ZincError::InvalidName)?;
     // SAFETY: valid NUL-terminated paths; AT_SYMLINK_FOLLOW makes the /proc magic link resolve
     // to our unnamed inode (the documented way to link an O_TMPFILE without CAP_DAC_READ_SEARCH).
     let rc = unsafe {

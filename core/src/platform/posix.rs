@@ -162,14 +162,7 @@ impl Mapping {
         }
         // SAFETY: a fresh shared mapping chosen by the kernel; it aliases no Rust object.
         let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED,
-                fd,
-                0,
-            )
+            libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd, 0)
         };
         if p == libc::MAP_FAILED {
             return Err(ZincError::last_os_error());

@@ -10,8 +10,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // SAFETY: the writer filled the data before we could open it and no longer writes it.
     let data = unsafe { region.as_slice() };
     let good = data[..ack].iter().enumerate().all(|(i, &b)| b == (i % 251) as u8);
-    println!("reader: checked {} bytes of {name:?} in place: {}", region.capacity(), if good { "all match" } else { "MISMATCH" });
+    println!(
+        "reader: checked {} bytes of {name:?} in place: {}",
+        region.capacity(),
+        if good { "all match" } else { "MISMATCH" }
+    );
     region.write(ack, &[1])?;
     region.notify();
-    if good { Ok(()) } else { Err("pattern mismatch".into()) }
+    if good {
+        Ok(())
+    } else {
+        Err("pattern mismatch".into())
+    }
 }

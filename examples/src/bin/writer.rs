@@ -11,7 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let name = std::env::args().nth(1).unwrap_or_else(|| "frames".to_owned());
     let region = SharedRegion::create(&name, 1 << 20)?; // 1 MiB, zero-filled
     let ack = region.capacity() - 1; // the last byte is the reader's acknowledgement
-    // SAFETY: no reader touches the data before it opens, and it only writes the ack byte.
+                                     // SAFETY: no reader touches the data before it opens, and it only writes the ack byte.
     let data = unsafe { region.as_mut_slice() };
     for (i, b) in data[..ack].iter_mut().enumerate() {
         *b = (i % 251) as u8;
