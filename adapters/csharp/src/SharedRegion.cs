@@ -30,22 +30,19 @@ namespace Zinc
     /// another thread makes a blocked <see cref="Wait"/> throw <see cref="ObjectDisposedException"/>
     /// within ~0.2 s; the handle is closed once that wait has returned, never under it.</para>
     /// </remarks>
-    public sealed class SharedRegion : IDisposable
+    public sealed class SharedRegion : MappedMemory, IDisposable
     {
         /// <summary>Pass to <see cref="Wait"/> to wait without a timeout (same as <see cref="Timeout.Infinite"/>).</summary>
         public const int WaitForever = Timeout.Infinite;
 
         private readonly ZincSafeHandle _handle;
-        private readonly IntPtr _ptr;
-        private readonly ulong _capacity;
         private int _disposed;
 
         private SharedRegion(string name, ZincSafeHandle handle)
+            : base(Native.zinc_ptr(handle), (ulong)Native.zinc_capacity(handle))
         {
             Name = name;
             _handle = handle;
-            _ptr = Native.zinc_ptr(handle);
-            _capacity = (ulong)Native.zinc_capacity(handle);
         }
 
         /// <summary>
@@ -106,60 +103,6 @@ namespace Zinc
 
         /// <summary>True once <see cref="Dispose"/> has run.</summary>
         public bool IsDisposed { get { return Volatile.Read(ref _disposed) != 0; } }
-
-        /// <summary>Usable bytes in the data area.</summary>
-        public ulong Capacity
-        {
-            get { ThrowIfDisposed(); return _capacity; }
-        }
-
-        /// <summary>The native address of the data area (byte 64 of the mapping), valid until Dispose.</summary>
-        public IntPtr Pointer
-        {
-            get { ThrowIfDisposed(); return _ptr; }
-        }
-
-        /// <summary>The whole data area as bytes (regions below 2 GiB).</summary>
-        public Span<byte> Bytes()
-        {
-            ThrowIfDisposed();
-            return View.Whole<byte>(_ptr, _capacity);
-        }
-
-        /// <summary>A window of <paramref name="length"/> bytes at <paramref name="offset"/>; works at any offset of any region.</summary>
-        public Span<byte> Bytes(long offset, int length)
-        {
-            ThrowIfDisposed();
-            return View.Window<byte>(_ptr, _capacity, offset, length);
-        }
-
-        /// <summary>
-        /// The whole data area as elements of an unmanaged type (native endianness), e.g.
-        /// <c>AsSpan&lt;float&gt;()</c>; <c>Capacity / sizeof(T)</c> elements. A type that contains
-        /// references is refused with <see cref="ArgumentException"/>.
-        /// </summary>
-        public Span<T> AsSpan<T>()
-#if NET6_0_OR_GREATER
-            where T : unmanaged
-#else
-            where T : struct
-#endif
-        {
-            ThrowIfDisposed();
-            return View.Whole<T>(_ptr, _capacity);
-        }
-
-        /// <summary><paramref name="count"/> elements of <typeparamref name="T"/> starting <paramref name="byteOffset"/> bytes into the data area.</summary>
-        public Span<T> AsSpan<T>(long byteOffset, int count)
-#if NET6_0_OR_GREATER
-            where T : unmanaged
-#else
-            where T : struct
-#endif
-        {
-            ThrowIfDisposed();
-            return View.Window<T>(_ptr, _capacity, byteOffset, count);
-        }
 
         /// <summary>
         /// A lease on the mapping: while it is alive the region's memory stays mapped even if the
@@ -233,7 +176,7 @@ namespace Zinc
                               : "SharedRegion(" + Name + ", " + _capacity + " bytes)";
         }
 
-        private void ThrowIfDisposed()
+        protected override void ThrowIfDisposed()
         {
             if (IsDisposed) throw new ObjectDisposedException("SharedRegion", "the region '" + Name + "' has been disposed");
         }
@@ -244,19 +187,16 @@ namespace Zinc
     /// disposed, whatever happens to the <see cref="SharedRegion"/> meanwhile. Dispose every lease
     /// (a forgotten lease keeps the region open until the process exits).
     /// </summary>
-    public sealed class RegionLease : IDisposable
+    public sealed class RegionLease : MappedMemory, IDisposable
     {
         private readonly ZincSafeHandle _handle;
-        private readonly IntPtr _ptr;
-        private readonly ulong _capacity;
         private int _disposed;
 
         internal RegionLease(SharedRegion region, ZincSafeHandle handle, IntPtr ptr, ulong capacity)
+            : base(ptr, capacity)
         {
             Region = region;
             _handle = handle;
-            _ptr = ptr;
-            _capacity = capacity;
         }
 
         /// <summary>The region this lease belongs to (possibly disposed already).</summary>
@@ -264,22 +204,67 @@ namespace Zinc
 
         public bool IsDisposed { get { return Volatile.Read(ref _disposed) != 0; } }
 
-        public ulong Capacity { get { ThrowIfDisposed(); return _capacity; } }
+        /// <summary>Releases the lease (idempotent); closes the handle if the region was disposed and this was the last user.</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) _handle.DangerousRelease();
+        }
 
-        public IntPtr Pointer { get { ThrowIfDisposed(); return _ptr; } }
+        protected override void ThrowIfDisposed()
+        {
+            if (IsDisposed) throw new ObjectDisposedException("RegionLease", "the lease on '" + Region.Name + "' has been disposed");
+        }
+    }
 
+    /// <summary>
+    /// The zero-copy views shared by <see cref="SharedRegion"/> and <see cref="RegionLease"/>:
+    /// every member checks that its owner is still usable, then builds a bounds-checked view.
+    /// </summary>
+    public abstract class MappedMemory
+    {
+        private protected readonly IntPtr _ptr;
+        private protected readonly ulong _capacity;
+
+        private protected MappedMemory(IntPtr ptr, ulong capacity)
+        {
+            _ptr = ptr;
+            _capacity = capacity;
+        }
+
+        /// <summary>Throws <see cref="ObjectDisposedException"/> once the owner is disposed.</summary>
+        protected abstract void ThrowIfDisposed();
+
+        /// <summary>Usable bytes in the data area.</summary>
+        public ulong Capacity
+        {
+            get { ThrowIfDisposed(); return _capacity; }
+        }
+
+        /// <summary>The native address of the data area (byte 64 of the mapping), valid until Dispose.</summary>
+        public IntPtr Pointer
+        {
+            get { ThrowIfDisposed(); return _ptr; }
+        }
+
+        /// <summary>The whole data area as bytes (regions below 2 GiB).</summary>
         public Span<byte> Bytes()
         {
             ThrowIfDisposed();
             return View.Whole<byte>(_ptr, _capacity);
         }
 
+        /// <summary>A window of <paramref name="length"/> bytes at <paramref name="offset"/>; works at any offset of any region.</summary>
         public Span<byte> Bytes(long offset, int length)
         {
             ThrowIfDisposed();
             return View.Window<byte>(_ptr, _capacity, offset, length);
         }
 
+        /// <summary>
+        /// The whole data area as elements of an unmanaged type (native endianness), e.g.
+        /// <c>AsSpan&lt;float&gt;()</c>; <c>Capacity / sizeof(T)</c> elements. A type that contains
+        /// references is refused with <see cref="ArgumentException"/>.
+        /// </summary>
         public Span<T> AsSpan<T>()
 #if NET6_0_OR_GREATER
             where T : unmanaged
@@ -291,6 +276,7 @@ namespace Zinc
             return View.Whole<T>(_ptr, _capacity);
         }
 
+        /// <summary><paramref name="count"/> elements of <typeparamref name="T"/> starting <paramref name="byteOffset"/> bytes into the data area.</summary>
         public Span<T> AsSpan<T>(long byteOffset, int count)
 #if NET6_0_OR_GREATER
             where T : unmanaged
@@ -300,17 +286,6 @@ namespace Zinc
         {
             ThrowIfDisposed();
             return View.Window<T>(_ptr, _capacity, byteOffset, count);
-        }
-
-        /// <summary>Releases the lease (idempotent); closes the handle if the region was disposed and this was the last user.</summary>
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) _handle.DangerousRelease();
-        }
-
-        private void ThrowIfDisposed()
-        {
-            if (IsDisposed) throw new ObjectDisposedException("RegionLease", "the lease on '" + Region.Name + "' has been disposed");
         }
     }
 
