@@ -11,7 +11,7 @@ export ZINC_LIB ?= $(ROOT)/target/release/libzinc_core.so
 ADAPTER_TESTS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: all build core header check-header test test-core test-core-portable test-c check-shm demo matrix clean
+.PHONY: all build core agent-rust header check-header test test-core test-core-portable test-c check-shm demo matrix clean
 all: core
 
 # The core library every adapter loads (target/release/libzinc_core.so).
@@ -52,7 +52,10 @@ check-shm:
 	if [ -n "$$left" ]; then echo "leaked in /dev/shm: $$left"; exit 1; fi
 
 # Every language's conformance agent (tests/matrix/README.md); the Rust one is a workspace binary.
-AGENTS := build agent-python agent-go agent-js agent-cpp agent-java agent-csharp
+AGENTS := agent-rust agent-python agent-go agent-js agent-cpp agent-java agent-csharp
+
+agent-rust:
+	cargo build --release -p zinc-core -p zinc-agent
 
 # The cross-language matrix: 81 writer/reader cells, fan-out, error parity.
 matrix: $(AGENTS)
