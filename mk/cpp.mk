@@ -11,7 +11,7 @@ CPP_CONFIG  := -DCMAKE_BUILD_TYPE=RelWithDebInfo \
                -DZINC_CPP_PREFIX=$(CPP_PREFIX) \
                -DZINC_CPP_EXAMPLE_BIN=$(CPP_BUILD)/example/zinc-example
 
-.PHONY: cpp-deps cpp-configure agent-cpp install-cpp example-cpp test-cpp
+.PHONY: cpp-deps cpp-configure agent-cpp install-cpp example-cpp test-cpp bench-cpp
 
 cpp-deps:
 	$(CPP_SRC)/scripts/ensure-deps.sh
@@ -37,3 +37,9 @@ test-cpp: core agent-cpp example-cpp
 	cd $(CPP_BUILD)/build && ctest --output-on-failure -j $(CPP_JOBS)
 
 ADAPTER_TESTS += test-cpp
+
+# notify() / wait(0) against a bare call into the core; the last line is the JSON that
+# bench/report.py puts into BENCHMARKS.md.
+bench-cpp: cpp-configure
+	cmake --build $(CPP_BUILD)/build --target zinc-cpp-bench -j $(CPP_JOBS) >/dev/null
+	$(CPP_BUILD)/build/zinc-cpp-bench 2000000

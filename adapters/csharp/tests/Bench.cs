@@ -31,10 +31,16 @@ namespace Zinc.Tests
             using (var r = SharedRegion.Create(name, 4096))
             {
                 Console.WriteLine("iterations: " + n);
-                Time("bare P/Invoke zinc_capacity(NULL)", n, () => { for (int i = 0; i < n; i++) zinc_capacity_raw(IntPtr.Zero); });
-                Time("SharedRegion.Notify()", n, () => { for (int i = 0; i < n; i++) r.Notify(); });
+                double noop = Time("bare P/Invoke zinc_capacity(NULL)", n, () => { for (int i = 0; i < n; i++) zinc_capacity_raw(IntPtr.Zero); });
+                double notify = Time("SharedRegion.Notify()", n, () => { for (int i = 0; i < n; i++) r.Notify(); });
                 Time("Notify() + Wait(0)", n, () => { for (int i = 0; i < n; i++) { r.Notify(); r.Wait(0); } });
+                double wait0 = Time("SharedRegion.Wait(0), nothing pending", n, () => { for (int i = 0; i < n; i++) r.Wait(0); });
                 Time("SharedRegion.Bytes()", n, () => { for (int i = 0; i < n; i++) { Span<byte> s_ = r.Bytes(); s_[0] = (byte)i; } });
+                // The one-line form bench/report.py reads into BENCHMARKS.md.
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                Console.WriteLine("{\"lang\":\"csharp\",\"runtime\":\"C#, P/Invoke on Mono (Notify / Wait(0); no-op = bare P/Invoke)\""
+                    + ",\"noop_ns\":" + noop.ToString("F1", inv) + ",\"notify_ns\":" + notify.ToString("F1", inv)
+                    + ",\"wait0_ns\":" + wait0.ToString("F1", inv) + "}");
             }
             return 0;
         }

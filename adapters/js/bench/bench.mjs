@@ -1,4 +1,4 @@
-// notify() through the API against bare FFI calls, in the runtime that runs this file:
+// notify() and wait(0) through the API against bare FFI calls, in the runtime that runs this file:
 //   node bench/bench.mjs | bun bench/bench.mjs | deno run --allow-ffi --allow-env=ZINC_LIB,ZINC_BENCH_N bench/bench.mjs
 import process from 'node:process';
 
@@ -37,6 +37,10 @@ try {
   });
   measure('SharedRegion.notify()', () => {
     for (let i = 0; i < N; i++) region.notify();
+  });
+  region.wait(0); // consume the notifications above: from here on wait(0) finds nothing new
+  measure('SharedRegion.wait(0), nothing new', () => {
+    for (let i = 0; i < N; i++) region.wait(0);
   });
 } finally {
   binding.close(raw);
