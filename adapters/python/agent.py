@@ -56,9 +56,12 @@ def check(view, seed, reply):
         n = min(CHUNK, len(view) - start)
         p = pattern_chunk(seed, start, n)
         want = (255 - p) if reply else p
-        got = view[start:start + n]
-        if not np.array_equal(got, want):
-            j = int(np.flatnonzero(got != want)[0])
+        # Copy the chunk once: the peer may still be writing the live view (a writer's first
+        # wake-up can be its own notify), and a second read of it could disagree with the first.
+        got = np.array(view[start:start + n])
+        bad = np.flatnonzero(got != want)
+        if bad.size:
+            j = int(bad[0])
             what = "reply" if reply else "pattern"
             return f"byte {start + j}: got {int(got[j])} want {int(want[j])} ({what})"
     return None
