@@ -257,16 +257,7 @@ where
         Ok(times)
     })();
     util::unpin();
-    match res {
-        Ok(t) => {
-            util::reap(child)?;
-            Ok(t)
-        }
-        Err(e) => {
-            util::kill_child(child);
-            Err(e)
-        }
-    }
+    util::settle(child, res)
 }
 
 struct ZincWriter {

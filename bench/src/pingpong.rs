@@ -96,14 +96,7 @@ pub fn run(
     if let Some(h) = hog {
         util::kill_child(h);
     }
-    let rtt = match result {
-        Ok(r) => r,
-        Err(e) => {
-            util::kill_child(child);
-            return Err(e);
-        }
-    };
-    util::reap(child)?;
+    let rtt = util::settle(child, result)?;
     let one_way: Vec<u64> = (warmup..total).map(|i| shared.u64_at(8 + i).load(Ordering::Relaxed)).collect();
     Ok(PingPong {
         one_way: Stats::from_samples(one_way),

@@ -115,6 +115,21 @@ pub fn kill_child(pid: libc::pid_t) {
     }
 }
 
+/// Ends a measurement with a forked peer: on success the peer must exit cleanly (reaped);
+/// on failure it is killed, so no peer outlives a failed benchmark.
+pub fn settle<T>(child: libc::pid_t, result: io::Result<T>) -> io::Result<T> {
+    match result {
+        Ok(t) => {
+            reap(child)?;
+            Ok(t)
+        }
+        Err(e) => {
+            kill_child(child);
+            Err(e)
+        }
+    }
+}
+
 /// Anonymous `MAP_SHARED` memory: shared with children forked after it is made.
 pub struct SharedMem {
     ptr: *mut u8,

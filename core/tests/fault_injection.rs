@@ -235,42 +235,35 @@ fn make_stale(name: &str) {
 
 type Outcome = Result<String, String>;
 
-/// A fresh create is killed at `point`: nothing may be openable, the name must be reusable.
-fn fresh_create(point: &str) -> Outcome {
-    let name = unique("fresh");
+/// A puppet runs `verb` on a fresh name (made stale first when `stale`) and is killed at `point`.
+/// Afterwards nothing may be openable, the name must be reusable, and a gc leaves nothing.
+fn killed_then_clean(tag: &str, point: &str, verb: &str, stale: bool, outcome: &str) -> Outcome {
+    let name = unique(tag);
+    if stale {
+        make_stale(&name);
+    }
     let mut p = Puppet::spawn();
     p.ok(&format!("arm {point}"));
-    p.expect_killed(&format!("create {name}"))?;
+    p.expect_killed(&format!("{verb} {name}"))?;
     open_refuses(&name)?;
     name_reusable(&name)?;
     gc_clean(&name)?;
-    Ok("nothing leaked; name reusable".into())
+    Ok(outcome.into())
+}
+
+/// A fresh create is killed at `point`: nothing may be openable, the name must be reusable.
+fn fresh_create(point: &str) -> Outcome {
+    killed_then_clean("fresh", point, "create", false, "nothing leaked; name reusable")
 }
 
 /// A create that reclaims a stale region is killed at `point`.
 fn create_over_stale(point: &str) -> Outcome {
-    let name = unique("cstale");
-    make_stale(&name);
-    let mut p = Puppet::spawn();
-    p.ok(&format!("arm {point}"));
-    p.expect_killed(&format!("create {name}"))?;
-    open_refuses(&name)?;
-    name_reusable(&name)?;
-    gc_clean(&name)?;
-    Ok("stale region reclaimed by the next create".into())
+    killed_then_clean("cstale", point, "create", true, "stale region reclaimed by the next create")
 }
 
 /// An open that meets a stale region (and reclaims it) is killed at `point`.
 fn open_over_stale(point: &str) -> Outcome {
-    let name = unique("ostale");
-    make_stale(&name);
-    let mut p = Puppet::spawn();
-    p.ok(&format!("arm {point}"));
-    p.expect_killed(&format!("open {name}"))?;
-    open_refuses(&name)?;
-    name_reusable(&name)?;
-    gc_clean(&name)?;
-    Ok("no dead region handed out; name reusable".into())
+    killed_then_clean("ostale", point, "open", true, "no dead region handed out; name reusable")
 }
 
 /// An opener of a live region is killed at `point`; the creator (us) keeps working, a gc meanwhile

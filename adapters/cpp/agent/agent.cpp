@@ -60,14 +60,30 @@ std::string mismatch(const zinc::View<std::byte>& b, long long i, std::uint8_t w
          std::to_string(want);
 }
 
+// Runs one command's body; a Zinc error (or any other exception) becomes its FAIL line.
+template <class F>
+std::string guarded(F body) {
+  try {
+    return body();
+  } catch (const zinc::Error& e) {
+    return zfail(e);
+  } catch (const std::exception& e) {
+    return std::string("FAIL ") + e.what();
+  }
+}
+
 // Returns false on end of input (the driver went away).
 bool cmd_writer(const std::string& name, std::size_t capacity, std::uint32_t seed, bool noreply) {
-  std::string result;
-  try {
+  bool input_ended = false;
+  const std::string line = guarded([&]() -> std::string {
+    std::string result;
     auto r = zinc::SharedRegion::create(name, capacity);
     say("READY");
     std::string go;
-    if (!std::getline(std::cin, go)) return false;  // r's destructor closes
+    if (!std::getline(std::cin, go)) {
+      input_ended = true;  // r's destructor closes
+      return result;
+    }
     auto b = r.bytes();
     for (std::size_t i = 0; i < b.size(); ++i) {
       b[i] = std::byte{pattern(seed, static_cast<std::uint32_t>(i))};
@@ -95,24 +111,19 @@ bool cmd_writer(const std::string& name, std::size_t capacity, std::uint32_t see
     }
     b = {};
     r.close();
-  } catch (const zinc::Error& e) {
-    result = zfail(e);
-  } catch (const std::exception& e) {
-    result = std::string("FAIL ") + e.what();
-  }
-  say(result);
+    return result;
+  });
+  if (input_ended) return false;
+  say(line);
   return true;
 }
 
 void cmd_reader(const std::string& name, std::uint32_t seed, bool noreply) {
-  std::string result;
-  try {
+  say(guarded([&]() -> std::string {
+    std::string result;
     auto r = zinc::SharedRegion::open(name);
     say("OPENED");
-    if (!r.wait(kWait)) {
-      say(timeout_fail());
-      return;
-    }
+    if (!r.wait(kWait)) return timeout_fail();
     auto b = r.bytes();
     const long long bad = first_mismatch(b, seed, pattern);
     if (bad >= 0) {
@@ -128,23 +139,16 @@ void cmd_reader(const std::string& name, std::uint32_t seed, bool noreply) {
     }
     b = {};
     r.close();
-  } catch (const zinc::Error& e) {
-    result = zfail(e);
-  } catch (const std::exception& e) {
-    result = std::string("FAIL ") + e.what();
-  }
-  say(result);
+    return result;
+  }));
 }
 
 void cmd_checksum(const std::string& name) {
-  std::string result;
-  try {
+  say(guarded([&]() -> std::string {
+    std::string result;
     auto r = zinc::SharedRegion::open(name);
     say("OPENED");
-    if (!r.wait(kWait)) {
-      say(timeout_fail());
-      return;
-    }
+    if (!r.wait(kWait)) return timeout_fail();
     double sum = 0.0;
     {
       const auto floats = r.span<const float>();  // zero-copy, capacity / 4 elements
@@ -161,12 +165,8 @@ void cmd_checksum(const std::string& name) {
       std::snprintf(digits, sizeof digits, "%.0f", sum);
       result = std::string("CHECKSUM ") + digits + " " + std::to_string(static_cast<long long>(now));
     }
-  } catch (const zinc::Error& e) {
-    result = zfail(e);
-  } catch (const std::exception& e) {
-    result = std::string("FAIL ") + e.what();
-  }
-  say(result);
+    return result;
+  }));
 }
 
 template <class F>

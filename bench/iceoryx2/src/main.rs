@@ -248,16 +248,7 @@ fn handoff(size: usize, rounds: usize, warmup: usize) -> io::Result<Vec<f64>> {
         Ok(times)
     })();
     util::unpin();
-    match res {
-        Ok(t) => {
-            util::reap(child)?;
-            Ok(t)
-        }
-        Err(e) => {
-            util::kill_child(child);
-            Err(e)
-        }
-    }
+    util::settle(child, res)
 }
 
 fn main() {

@@ -156,18 +156,29 @@ func awaitReply(r *zinc.Region, done func() bool) error {
 	return nil // the caller's done() reports what is wrong
 }
 
-func (a *agent) reader(name string, seed int, sendReply bool) {
+// openAndWait opens name, says OPENED and waits for the writer's notify; nil (the failure
+// already reported) when either step fails.
+func (a *agent) openAndWait(name string) *zinc.Region {
 	r, err := zinc.Open(name)
 	if err != nil {
 		a.fail(err)
+		return nil
+	}
+	a.say("OPENED")
+	if err := r.Wait(waitMs); err != nil {
+		r.Close()
+		a.fail(err)
+		return nil
+	}
+	return r
+}
+
+func (a *agent) reader(name string, seed int, sendReply bool) {
+	r := a.openAndWait(name)
+	if r == nil {
 		return
 	}
 	defer r.Close()
-	a.say("OPENED")
-	if err := r.Wait(waitMs); err != nil {
-		a.fail(err)
-		return
-	}
 	b := r.Bytes()
 	for i := range b {
 		if b[i] != pattern(seed, i) {
@@ -192,17 +203,11 @@ func (a *agent) reader(name string, seed int, sendReply bool) {
 }
 
 func (a *agent) checksum(name string) {
-	r, err := zinc.Open(name)
-	if err != nil {
-		a.fail(err)
+	r := a.openAndWait(name)
+	if r == nil {
 		return
 	}
 	defer r.Close()
-	a.say("OPENED")
-	if err := r.Wait(waitMs); err != nil {
-		a.fail(err)
-		return
-	}
 	b := r.Bytes()
 	var sum float64
 	for i := 0; i+4 <= len(b); i += 4 {

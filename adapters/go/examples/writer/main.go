@@ -41,19 +41,22 @@ func run(name string, capacity int, timeout, delay time.Duration) error {
 	for i := range data {
 		data[i] = byte(i * 7)
 	}
+	// The checksum is taken before Notify: once notified, the reader may overwrite the first
+	// bytes with its acknowledgement at any moment.
+	sum := crc32.ChecksumIEEE(data)
+	untouched := binary.LittleEndian.Uint32(data)
 	time.Sleep(delay)
 	if err := r.Notify(); err != nil {
 		return err
 	}
-	sum := crc32.ChecksumIEEE(data)
 	fmt.Printf("wrote %d bytes to %q, crc32 %08x; waiting for a reader\n", len(data), name, sum)
 	// The reader acknowledges with the CRC-32 it computed, written over the first 4 bytes, and a
 	// notification. This handle also sees its own Notify (Wait returns when the counter differs
-	// from what this handle last saw), so the first wake-up may be ours: wait again once if the
-	// acknowledgement is not there yet.
-	acked := func() bool { return binary.LittleEndian.Uint32(data) == sum }
+	// from what this handle last saw), so a wake-up is only a hint: wait until the first bytes
+	// have changed.
+	acked := func() bool { return binary.LittleEndian.Uint32(data) != untouched }
 	deadline := time.Now().Add(timeout)
-	for wakes := 0; wakes < 2 && !acked(); wakes++ {
+	for !acked() {
 		left := max(time.Until(deadline).Milliseconds(), 0)
 		if err := r.Wait(uint32(left)); err != nil {
 			return fmt.Errorf("no acknowledgement: %w", err)
