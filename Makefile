@@ -8,10 +8,16 @@ export PATH := $(HOME)/.cargo/bin:/usr/local/go/bin:$(PATH)
 # Every adapter finds the core through ZINC_LIB when it is set (SPEC §7).
 export ZINC_LIB ?= $(ROOT)/target/release/libzinc_core.so
 
+# Each mk/<language>.mk appends its suite, its linters, its package build and its package test.
 ADAPTER_TESTS :=
+LINT_TARGETS :=
+DIST_TARGETS :=
+DIST_TESTS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: all build core agent-rust header check-header test test-core test-core-portable test-c check-shm demo matrix clean
+VERSION := $(shell cat $(ROOT)/VERSION)
+
+.PHONY: lint dist test-dist native all build core agent-rust header check-header test test-core test-core-portable test-c check-shm demo matrix clean
 all: core
 
 # The core library every adapter loads (target/release/libzinc_core.so).
@@ -32,7 +38,22 @@ check-header:
 	cbindgen -q --config core/cbindgen.toml --crate zinc-core --output target/zinc.h.check core
 	diff -u include/zinc.h target/zinc.h.check || { echo "include/zinc.h is stale: run 'make header'"; exit 1; }
 
-test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS) matrix
+# The stripped library every package ships (target/native/libzinc_core.so + .debug).
+native:
+	scripts/build-native.sh >/dev/null
+
+# `make lint` runs first in CI: formatting and static checks for every language.
+lint: $(LINT_TARGETS)
+	@echo "make lint: all linters passed"
+
+# Every language's installable artifact, in dist/ (see docs/PACKAGING.md).
+dist: native $(DIST_TARGETS)
+	@ls -la dist
+
+# Installs every artifact in a temp project with the checkout hidden and runs its README example.
+test-dist: dist $(DIST_TESTS)
+
+test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS) matrix test-dist
 	@$(MAKE) --no-print-directory check-shm
 	@echo "make test: all suites passed"
 

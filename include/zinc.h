@@ -26,6 +26,11 @@
 #define ZINC_ENOENT -2
 
 /*
+ The handle was closed (by this or another thread), or was never a handle.
+ */
+#define ZINC_EBADF -9
+
+/*
  Reserved for the notification ring.
  */
 #define ZINC_EAGAIN -11

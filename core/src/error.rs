@@ -29,6 +29,9 @@ pub enum ZincError {
     CorruptedRegion,
     /// `wait` expired: -110.
     TimedOut,
+    /// The handle was closed (or never was a handle): -9. A `wait` in progress when another
+    /// thread closes its handle returns this.
+    Closed,
     /// Any other OS failure, carrying the positive errno (reported as `-errno`).
     Platform(i32),
 }
@@ -39,6 +42,8 @@ pub const ZINC_OK: i32 = 0;
 pub const ZINC_EPERM: i32 = -1;
 /// `zinc_open` of a name with no live region.
 pub const ZINC_ENOENT: i32 = -2;
+/// The handle was closed (by this or another thread), or was never a handle.
+pub const ZINC_EBADF: i32 = -9;
 /// Reserved for the notification ring.
 pub const ZINC_EAGAIN: i32 = -11;
 /// `zinc_create` of a name held by a live region.
@@ -61,6 +66,7 @@ impl ZincError {
             ZincError::InvalidName | ZincError::InvalidSize | ZincError::InvalidArgument => ZINC_EINVAL,
             ZincError::CorruptedRegion => ZINC_EBADMSG,
             ZincError::TimedOut => ZINC_ETIMEDOUT,
+            ZincError::Closed => ZINC_EBADF,
             ZincError::Platform(errno) => errno.checked_neg().unwrap_or(i32::MIN),
         }
     }
@@ -111,6 +117,7 @@ fn io_kind(e: ZincError) -> std::io::ErrorKind {
         ZincError::CorruptedRegion => K::InvalidData,
         ZincError::TimedOut => K::TimedOut,
         ZincError::RingFull => K::WouldBlock,
+        ZincError::Closed => K::NotConnected,
         ZincError::Platform(errno) => std::io::Error::from_raw_os_error(errno).kind(),
     }
 }
@@ -121,6 +128,7 @@ pub fn strerror(code: i32) -> &'static CStr {
         ZINC_OK => c"success",
         ZINC_EPERM => c"permission denied: the OS refused access to the region",
         ZINC_ENOENT => c"not found: no live region has this name",
+        ZINC_EBADF => c"closed: the handle was closed",
         ZINC_EAGAIN => c"notification ring full",
         ZINC_EEXIST => c"already exists: a live region already has this name",
         ZINC_EINVAL => c"invalid argument: the name must be 1-250 characters of [A-Za-z0-9_-], the capacity a non-zero multiple of the page size, and the handle non-NULL",
@@ -171,6 +179,7 @@ mod tests {
         assert_eq!(ZincError::InvalidArgument.code(), -22);
         assert_eq!(ZincError::CorruptedRegion.code(), -74);
         assert_eq!(ZincError::TimedOut.code(), -110);
+        assert_eq!(ZincError::Closed.code(), -9);
         assert_eq!(ZincError::Platform(libc::ENOSPC).code(), -28);
     }
 
@@ -185,7 +194,7 @@ mod tests {
 
     #[test]
     fn every_code_has_a_message_and_display_matches() {
-        for code in [0, -1, -2, -11, -17, -22, -28, -74, -110, -9999, 5, i32::MIN, i32::MAX] {
+        for code in [0, -1, -2, -9, -11, -17, -22, -28, -74, -110, -9999, 5, i32::MIN, i32::MAX] {
             assert!(!strerror(code).to_bytes().is_empty(), "code {code}");
         }
         let e = ZincError::AlreadyExists;
