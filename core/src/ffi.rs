@@ -2,10 +2,14 @@
 //! file by cbindgen (`make header`); `make test` fails when the committed header is stale.
 //!
 //! Every function is NULL-safe and catches panics, so nothing unwinds across the boundary and
-//! no input aborts the process. A `ZincHandle` is a `Box<SharedRegion>` turned into a raw
-//! pointer by create/open and turned back (and dropped) by close.
+//! no input aborts the process. A `ZincHandle` is an entry of the handle table ([`handles`]),
+//! not a pointer: closing a handle while other threads wait on it wakes them with -9, and a
+//! closed handle passed again is refused instead of touching freed memory.
+//!
+//! [`handles`]: crate::handles
 
-use crate::error::{self, ZincError, ZINC_EINVAL, ZINC_OK};
+use crate::error::{self, ZincError, ZINC_EBADF, ZINC_EINVAL, ZINC_OK};
+use crate::handles;
 use crate::region::SharedRegion;
 use std::ffi::{c_char, c_void, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -21,13 +25,6 @@ pub const ZINC_WAIT_FOREVER: u32 = u32::MAX;
 /// Runs `f`, turning a panic into `fallback` instead of unwinding into C.
 fn guard<T>(fallback: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
-}
-
-/// # Safety
-/// `h` is NULL or a live handle from `zinc_create`/`zinc_open`.
-unsafe fn region<'a>(h: ZincHandle) -> Option<&'a SharedRegion> {
-    // SAFETY: per the contract, a non-NULL `h` points to a live boxed `SharedRegion`.
-    unsafe { h.cast::<SharedRegion>().as_ref() }
 }
 
 /// Shared body of create/open: validates the pointers, runs `make`, stores the handle.
@@ -53,11 +50,14 @@ unsafe fn make_handle(
         Err(_) => return ZincError::InvalidName.code(),
     };
     match make(name) {
-        Ok(region) => {
-            // SAFETY: `out` is non-NULL and writable per the contract.
-            unsafe { out.write(Box::into_raw(Box::new(region)).cast()) };
-            ZINC_OK
-        }
+        Ok(region) => match handles::insert(region) {
+            Ok(handle) => {
+                // SAFETY: `out` is non-NULL and writable per the contract.
+                unsafe { out.write(handle as ZincHandle) };
+                ZINC_OK
+            }
+            Err(e) => e.code(),
+        },
         Err(e) => e.code(),
     }
 }
@@ -84,66 +84,68 @@ pub unsafe extern "C" fn zinc_open(name: *const c_char, out: *mut ZincHandle) ->
     guard(ZINC_EINVAL, || unsafe { make_handle(name, out, SharedRegion::open) })
 }
 
-/// The data area (byte 64 of the mapping), `zinc_capacity(h)` bytes long; NULL for NULL.
+/// Runs `f` on the handle's region while it is entered (so a concurrent close waits for us), or
+/// returns `closed` for a NULL, closed or unknown handle.
+fn with_region<T>(h: ZincHandle, closed: T, f: impl FnOnce(&SharedRegion) -> T) -> T {
+    match handles::enter(h as usize) {
+        Some(entered) => f(entered.region()),
+        None => closed,
+    }
+}
+
+/// The data area (byte 64 of the mapping), `zinc_capacity(h)` bytes long, valid until the
+/// handle is closed; NULL for a NULL or closed handle.
 ///
 /// # Safety
-/// `h` is NULL or a live handle.
+/// None beyond passing a value that create/open returned, NULL, or garbage: every handle
+/// value is checked against the handle table.
 #[no_mangle]
 pub unsafe extern "C" fn zinc_ptr(h: ZincHandle) -> *mut u8 {
-    // SAFETY: forwarded caller contract.
-    guard(std::ptr::null_mut(), || unsafe { region(h) }.map_or(std::ptr::null_mut(), SharedRegion::as_ptr))
+    guard(std::ptr::null_mut(), || with_region(h, std::ptr::null_mut(), SharedRegion::as_ptr))
 }
 
-/// Usable bytes after the header; 0 for NULL.
+/// Usable bytes after the header; 0 for a NULL or closed handle.
 ///
 /// # Safety
-/// `h` is NULL or a live handle.
+/// None: every handle value is checked (see `zinc_ptr`).
 #[no_mangle]
 pub unsafe extern "C" fn zinc_capacity(h: ZincHandle) -> usize {
-    // SAFETY: forwarded caller contract.
-    guard(0, || unsafe { region(h) }.map_or(0, SharedRegion::capacity))
+    guard(0, || with_region(h, 0, SharedRegion::capacity))
 }
 
-/// Closes the handle (unmaps; the last handle out removes the region). NULL: no-op.
-/// Must not race with other calls on the same handle; the handle is invalid afterwards.
+/// Closes the handle: unmaps, and the last handle out removes the region. Safe while other
+/// threads use the same handle: their waits return -9 (`ZINC_EBADF`) and close returns once every
+/// call in flight has left. NULL, or a handle already closed: no-op.
 ///
 /// # Safety
-/// `h` is NULL or a live handle, not used again after this call.
+/// None: every handle value is checked (see `zinc_ptr`). Pointers from `zinc_ptr` die here.
 #[no_mangle]
 pub unsafe extern "C" fn zinc_close(h: ZincHandle) {
-    if h.is_null() {
-        return;
-    }
-    // SAFETY: `h` came from `Box::into_raw` in create/open and is closed only once.
-    let region = unsafe { Box::from_raw(h.cast::<SharedRegion>()) };
-    guard((), move || drop(region));
+    guard((), || handles::close(h as usize))
 }
 
-/// Wakes every waiter on the region, in every process. NULL: no-op.
+/// Wakes every waiter on the region, in every process. NULL or closed handle: no-op.
 ///
 /// # Safety
-/// `h` is NULL or a live handle.
+/// None: every handle value is checked (see `zinc_ptr`).
 #[no_mangle]
 pub unsafe extern "C" fn zinc_notify(h: ZincHandle) {
-    // SAFETY: forwarded caller contract.
-    guard((), || {
-        if let Some(r) = unsafe { region(h) } {
-            r.notify()
-        }
-    })
+    guard((), || with_region(h, (), SharedRegion::notify))
 }
 
 /// Waits for a notification this handle has not seen: 0 when the counter moved, -110 on
-/// timeout, -22 for NULL. `timeout_ms` 0 polls; `ZINC_WAIT_FOREVER` (UINT32_MAX) never expires.
+/// timeout, -22 for NULL, -9 for a closed handle (also when another thread closes it during the
+/// wait). `timeout_ms` 0 polls; `ZINC_WAIT_FOREVER` (UINT32_MAX) never expires.
 ///
 /// # Safety
-/// `h` is NULL or a live handle.
+/// None: every handle value is checked (see `zinc_ptr`).
 #[no_mangle]
 pub unsafe extern "C" fn zinc_wait(h: ZincHandle, timeout_ms: u32) -> i32 {
-    // SAFETY: forwarded caller contract.
-    guard(ZINC_EINVAL, || match unsafe { region(h) } {
-        None => ZINC_EINVAL,
-        Some(r) => r.wait(timeout_ms).map_or_else(ZincError::code, |()| ZINC_OK),
+    if h.is_null() {
+        return ZINC_EINVAL;
+    }
+    guard(ZINC_EINVAL, || {
+        with_region(h, ZINC_EBADF, |r| r.wait(timeout_ms).map_or_else(ZincError::code, |()| ZINC_OK))
     })
 }
 

@@ -22,6 +22,7 @@ pub mod admin;
 pub mod crashpoint;
 pub mod error;
 pub mod ffi;
+mod handles;
 pub mod header;
 pub mod name;
 pub mod notify;

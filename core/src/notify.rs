@@ -14,17 +14,28 @@
 //! to the minimum, because a parked waiter is woken with the scheduler's wake-up preference
 //! (measured: futex-like tails) instead of waiting out someone else's slice.
 //!
-//! Parking is announced in the header's `flags` (bits 8..15 count parked waiters), so `notify`
-//! only makes a system call when someone is actually asleep. The count and the counter follow
-//! the Dekker pattern with sequentially consistent operations: the waiter raises the count
-//! then re-reads the counter; the notifier bumps the counter then reads the count; at least one
-//! of them sees the other, and the futex itself re-checks the counter in the kernel, so no
-//! wake-up is ever lost.
+//! Parking is announced by the header's `FLAG_PARKED` bit, so `notify` only makes a system call
+//! when someone may be asleep. The bit and the counter follow the Dekker pattern with
+//! sequentially consistent operations: the waiter sets the bit then re-reads the counter; the
+//! notifier bumps the counter then reads the bit; at least one of them sees the other, and the
+//! futex itself re-checks the counter in the kernel, so no wake-up is ever lost. The notifier
+//! that finds the bit set clears it before waking everyone; a waiter that has to sleep again
+//! sets it again. The bit is therefore self-healing: a waiter killed while parked leaves at most
+//! one extra wake system call behind, where a count of parked waiters would stay raised for good.
+//!
+//! The spin phase follows a **spin policy**, read once per process from `ZINC_SPIN`:
+//! `adaptive` (the default, described above), `never` (park at once: the CPU cost of a plain
+//! futex waiter), or a number of nanoseconds (a fixed budget). An unreadable value is reported
+//! once on stderr and the default applies.
+//!
+//! A `wait` also returns `Closed` when its handle is being closed by another thread (`closing`).
 
 use crate::error::{Result, ZincError};
 use crate::header::Header;
 use crate::platform::backend;
-use std::sync::atomic::{AtomicU32, Ordering};
+use crate::header::FLAG_PARKED;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Longest spin before parking: well under a scheduler slice, so a spin rarely straddles one.
@@ -36,9 +47,39 @@ const SPIN_START_NS: u32 = 20_000;
 /// A gap this long between two clock reads in the spin loop means we lost the CPU.
 const PREEMPTED_NS: u128 = 20_000;
 
-const PARKED_SHIFT: u16 = 8;
-const PARKED_ONE: u16 = 1 << PARKED_SHIFT;
-const PARKED_MASK: u16 = 0xFF << PARKED_SHIFT;
+/// How a waiter spins before parking (`ZINC_SPIN`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpinPolicy {
+    /// Budget adapted per handle (the default).
+    Adaptive,
+    /// Never spin: park at once.
+    Never,
+    /// Always spin this many nanoseconds (capped at 10 ms) before parking.
+    Fixed(u32),
+}
+
+impl SpinPolicy {
+    /// Parses a `ZINC_SPIN` value: `adaptive`, `never`, or a number of nanoseconds.
+    pub fn parse(value: &str) -> Option<SpinPolicy> {
+        match value.trim() {
+            "" | "adaptive" => Some(SpinPolicy::Adaptive),
+            "never" | "0" => Some(SpinPolicy::Never),
+            n => n.parse::<u32>().ok().map(|ns| SpinPolicy::Fixed(ns.min(10_000_000))),
+        }
+    }
+
+    /// The process's policy, read from `ZINC_SPIN` on first use.
+    pub fn current() -> SpinPolicy {
+        static POLICY: OnceLock<SpinPolicy> = OnceLock::new();
+        *POLICY.get_or_init(|| match std::env::var("ZINC_SPIN") {
+            Err(_) => SpinPolicy::Adaptive,
+            Ok(v) => SpinPolicy::parse(&v).unwrap_or_else(|| {
+                eprintln!("zinc: ignoring ZINC_SPIN={v:?}: expected adaptive, never or a number of nanoseconds");
+                SpinPolicy::Adaptive
+            }),
+        })
+    }
+}
 
 /// Per-handle wait state: the last counter value this handle consumed, and its spin budget.
 #[derive(Debug)]
@@ -57,14 +98,24 @@ impl Cursor {
 /// Bumps the counter and wakes every waiter, in every process.
 pub fn notify(header: &Header) {
     header.notify_seq.fetch_add(1, Ordering::SeqCst);
-    if backend::PARKS_IN_KERNEL && header.flags.load(Ordering::SeqCst) & PARKED_MASK != 0 {
+    if backend::PARKS_IN_KERNEL && header.flags.load(Ordering::SeqCst) & FLAG_PARKED != 0 {
+        header.flags.fetch_and(!FLAG_PARKED, Ordering::SeqCst);
+        backend::wake_all(&header.notify_seq);
+    }
+}
+
+/// Wakes every waiter parked on this header (in any process) without a notification: they
+/// re-check their state, find nothing new and park again, except a waiter whose handle is
+/// closing, which returns `Closed`.
+pub fn wake_waiters(header: &Header) {
+    if backend::PARKS_IN_KERNEL {
         backend::wake_all(&header.notify_seq);
     }
 }
 
 /// Waits until the counter differs from the cursor's last value; `timeout_ms == u32::MAX`
-/// waits forever, `0` only polls.
-pub fn wait(header: &Header, cursor: &Cursor, timeout_ms: u32) -> Result<()> {
+/// waits forever, `0` only polls. Returns `Closed` once `closing` is set.
+pub fn wait(header: &Header, cursor: &Cursor, closing: &AtomicBool, timeout_ms: u32) -> Result<()> {
     let seq = &header.notify_seq;
     let last = cursor.last_seq.load(Ordering::Acquire);
     if consume(seq, cursor, last) {
@@ -76,43 +127,55 @@ pub fn wait(header: &Header, cursor: &Cursor, timeout_ms: u32) -> Result<()> {
     let start = Instant::now();
     let deadline = (timeout_ms != u32::MAX).then(|| Duration::from_millis(timeout_ms.into()));
 
-    let budget = cursor.spin_ns.load(Ordering::Relaxed);
+    let policy = SpinPolicy::current();
+    let budget = match policy {
+        SpinPolicy::Adaptive => cursor.spin_ns.load(Ordering::Relaxed),
+        SpinPolicy::Never => 0,
+        SpinPolicy::Fixed(ns) => ns,
+    };
     let spin_limit = deadline.map_or(budget as u128, |d| d.as_nanos().min(budget as u128));
-    match spin(seq, last, start, spin_limit) {
-        Spin::Seen(waited) if consume(seq, cursor, last) => {
-            adapt(cursor, waited);
-            return Ok(());
+    if spin_limit > 0 {
+        match spin(seq, last, closing, start, spin_limit) {
+            Spin::Seen(waited) if consume(seq, cursor, last) => {
+                if policy == SpinPolicy::Adaptive {
+                    adapt(cursor, waited);
+                }
+                return Ok(());
+            }
+            Spin::Preempted if policy == SpinPolicy::Adaptive => {
+                cursor.spin_ns.store(SPIN_MIN_NS, Ordering::Relaxed)
+            }
+            Spin::Closed => return Err(ZincError::Closed),
+            Spin::Seen(_) | Spin::Exhausted | Spin::Preempted => {}
         }
-        Spin::Preempted => cursor.spin_ns.store(SPIN_MIN_NS, Ordering::Relaxed),
-        Spin::Seen(_) | Spin::Exhausted => {}
     }
 
     loop {
+        if closing.load(Ordering::Acquire) {
+            return Err(ZincError::Closed);
+        }
         let left = match deadline {
             Some(d) => match d.checked_sub(start.elapsed()) {
                 Some(left) if !left.is_zero() => Some(left),
                 _ => {
-                    adapt(cursor, start.elapsed());
+                    if policy == SpinPolicy::Adaptive {
+                        adapt(cursor, start.elapsed());
+                    }
                     return Err(ZincError::TimedOut);
                 }
             },
             None => None,
         };
-        let counted = backend::PARKS_IN_KERNEL && announce_parked(header);
-        if seq.load(Ordering::SeqCst) == last {
-            // A saturated count (255 sleepers) cannot announce us: nap in short slices instead.
-            let nap = if counted || !backend::PARKS_IN_KERNEL {
-                left
-            } else {
-                Some(left.map_or(Duration::from_millis(1), |l| l.min(Duration::from_millis(1))))
-            };
-            backend::park(seq, last, nap);
+        if backend::PARKS_IN_KERNEL {
+            header.flags.fetch_or(FLAG_PARKED, Ordering::SeqCst);
         }
-        if counted {
-            withdraw_parked(header);
+        if seq.load(Ordering::SeqCst) == last && !closing.load(Ordering::SeqCst) {
+            backend::park(seq, last, left);
         }
         if consume(seq, cursor, last) {
-            adapt(cursor, start.elapsed());
+            if policy == SpinPolicy::Adaptive {
+                adapt(cursor, start.elapsed());
+            }
             return Ok(());
         }
     }
@@ -135,10 +198,12 @@ enum Spin {
     Exhausted,
     /// We lost the CPU while spinning: the core is contended.
     Preempted,
+    /// The handle is being closed.
+    Closed,
 }
 
-/// Busy-polls for at most `limit_ns`, reading the clock once per 64 polls.
-fn spin(seq: &AtomicU32, last: u32, start: Instant, limit_ns: u128) -> Spin {
+/// Busy-polls for at most `limit_ns`, reading the clock (and the closing flag) once per 64 polls.
+fn spin(seq: &AtomicU32, last: u32, closing: &AtomicBool, start: Instant, limit_ns: u128) -> Spin {
     let mut prev = 0u128;
     loop {
         for _ in 0..64 {
@@ -146,6 +211,9 @@ fn spin(seq: &AtomicU32, last: u32, start: Instant, limit_ns: u128) -> Spin {
                 return Spin::Seen(Duration::from_nanos(prev as u64));
             }
             std::hint::spin_loop();
+        }
+        if closing.load(Ordering::Relaxed) {
+            return Spin::Closed;
         }
         let now = start.elapsed().as_nanos();
         if now - prev > PREEMPTED_NS {
@@ -171,27 +239,12 @@ fn adapt(cursor: &Cursor, waited: Duration) {
     cursor.spin_ns.store(next, Ordering::Relaxed);
 }
 
-/// Raises the parked-waiter count in `flags` (bits 8..15), preserving every other bit.
-/// Returns false when the count is saturated.
-fn announce_parked(header: &Header) -> bool {
-    header
-        .flags
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |f| {
-            (f & PARKED_MASK != PARKED_MASK).then(|| f + PARKED_ONE)
-        })
-        .is_ok()
-}
-
-fn withdraw_parked(header: &Header) {
-    let _ = header
-        .flags
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |f| (f & PARKED_MASK != 0).then(|| f - PARKED_ONE));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    static OPEN: AtomicBool = AtomicBool::new(false);
 
     fn header() -> Box<Header> {
         // SAFETY: all-zero bytes are a valid value for every atomic field of `Header`.
@@ -202,10 +255,10 @@ mod tests {
     fn poll_times_out_then_sees_a_notify() {
         let h = header();
         let c = Cursor::new(0);
-        assert_eq!(wait(&h, &c, 0), Err(ZincError::TimedOut));
+        assert_eq!(wait(&h, &c, &OPEN, 0), Err(ZincError::TimedOut));
         notify(&h);
-        assert_eq!(wait(&h, &c, 0), Ok(()));
-        assert_eq!(wait(&h, &c, 0), Err(ZincError::TimedOut));
+        assert_eq!(wait(&h, &c, &OPEN, 0), Ok(()));
+        assert_eq!(wait(&h, &c, &OPEN, 0), Err(ZincError::TimedOut));
     }
 
     #[test]
@@ -215,8 +268,8 @@ mod tests {
         notify(&h);
         notify(&h);
         notify(&h);
-        assert_eq!(wait(&h, &c, 10), Ok(()));
-        assert_eq!(wait(&h, &c, 10), Err(ZincError::TimedOut));
+        assert_eq!(wait(&h, &c, &OPEN, 10), Ok(()));
+        assert_eq!(wait(&h, &c, &OPEN, 10), Err(ZincError::TimedOut));
     }
 
     #[test]
@@ -226,7 +279,7 @@ mod tests {
         let c = Cursor::new(u32::MAX);
         notify(&h);
         assert_eq!(h.notify_seq.load(Ordering::Relaxed), 0);
-        assert_eq!(wait(&h, &c, 0), Ok(()));
+        assert_eq!(wait(&h, &c, &OPEN, 0), Ok(()));
     }
 
     #[test]
@@ -237,28 +290,47 @@ mod tests {
             std::thread::spawn(move || {
                 let c = Cursor::new(0);
                 c.spin_ns.store(SPIN_MIN_NS, Ordering::Relaxed);
-                wait(&h, &c, 10_000)
+                wait(&h, &c, &OPEN, 10_000)
             })
         };
         std::thread::sleep(Duration::from_millis(50));
         notify(&h);
         assert_eq!(waiter.join().unwrap(), Ok(()));
-        assert_eq!(h.flags.load(Ordering::SeqCst) & PARKED_MASK, 0);
+        assert_eq!(h.flags.load(Ordering::SeqCst) & FLAG_PARKED, 0, "notify clears the parked bit");
     }
 
     #[test]
-    fn parked_count_preserves_other_bits_and_saturates() {
+    fn parked_bit_preserves_other_bits_and_heals_after_a_dead_waiter() {
         let h = header();
-        h.flags.store(0x0081, Ordering::Relaxed);
-        assert!(announce_parked(&h));
-        assert_eq!(h.flags.load(Ordering::Relaxed), 0x0181);
-        withdraw_parked(&h);
-        assert_eq!(h.flags.load(Ordering::Relaxed), 0x0081);
-        h.flags.store(0xFF01, Ordering::Relaxed);
-        assert!(!announce_parked(&h));
-        withdraw_parked(&h);
-        withdraw_parked(&h);
-        assert_eq!(h.flags.load(Ordering::Relaxed), 0xFD01);
+        // A waiter killed while parked left the bit set, next to a reserved bit.
+        h.flags.store(0x8000 | FLAG_PARKED, Ordering::Relaxed);
+        notify(&h);
+        assert_eq!(h.flags.load(Ordering::Relaxed), 0x8000, "one wake, then the bit is clear");
+        notify(&h);
+        assert_eq!(h.flags.load(Ordering::Relaxed), 0x8000);
+    }
+
+    #[test]
+    fn closing_ends_a_wait_forever() {
+        let h: Arc<Header> = Arc::from(header());
+        let closing = Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let (h, closing) = (Arc::clone(&h), Arc::clone(&closing));
+            std::thread::spawn(move || wait(&h, &Cursor::new(0), &closing, u32::MAX))
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        closing.store(true, Ordering::SeqCst);
+        wake_waiters(&h);
+        assert_eq!(waiter.join().unwrap(), Err(ZincError::Closed));
+    }
+
+    #[test]
+    fn spin_policy_values() {
+        assert_eq!(SpinPolicy::parse("adaptive"), Some(SpinPolicy::Adaptive));
+        assert_eq!(SpinPolicy::parse("never"), Some(SpinPolicy::Never));
+        assert_eq!(SpinPolicy::parse("5000"), Some(SpinPolicy::Fixed(5000)));
+        assert_eq!(SpinPolicy::parse("99999999999"), None);
+        assert_eq!(SpinPolicy::parse("fast"), None);
     }
 
     #[test]

@@ -33,7 +33,7 @@ use crate::platform::backend;
 use crate::platform::posix::{self, Lock, Mapping};
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// How many times create/open start over after losing a race before giving up.
@@ -64,6 +64,8 @@ pub struct SharedRegion {
     name: String,
     /// The process that made this handle; a forked child must not act as its owner.
     pid: i32,
+    /// Set by the C ABI's `zinc_close` while other threads still wait on this handle.
+    closing: AtomicBool,
 }
 
 // `SharedRegion` is `Send + Sync` automatically, and soundly so: `ptr`, `capacity`, `notify`
@@ -130,6 +132,7 @@ impl SharedRegion {
                 shm_name,
                 name: name.to_owned(),
                 pid,
+                closing: AtomicBool::new(false),
             });
         }
         Err(ZincError::AlreadyExists)
@@ -175,6 +178,7 @@ impl SharedRegion {
                 shm_name,
                 name: name.to_owned(),
                 pid: posix::getpid(),
+                closing: AtomicBool::new(false),
             });
         }
         Err(ZincError::NotFound)
@@ -215,7 +219,19 @@ impl SharedRegion {
     /// notification, but a notification that one of them already consumed is not seen again by
     /// a `wait` that starts later. Give each thread its own handle for independent cursors.
     pub fn wait(&self, timeout_ms: u32) -> Result<()> {
-        notify::wait(self.header(), &self.cursor, timeout_ms)
+        notify::wait(self.header(), &self.cursor, &self.closing, timeout_ms)
+    }
+
+    /// Makes every `wait` on this handle, current or future, return `Closed` (the C ABI's
+    /// close while other threads wait).
+    pub(crate) fn begin_close(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+        notify::wake_waiters(self.header());
+    }
+
+    /// Wakes the parked waiters again (see `handles::close`).
+    pub(crate) fn wake_local_waiters(&self) {
+        notify::wake_waiters(self.header());
     }
 
     /// Copies `dst.len()` bytes from the data area at `offset`.
