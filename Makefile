@@ -21,8 +21,11 @@ VERSION := $(shell cat $(ROOT)/VERSION)
 all: core
 
 # The core library every adapter loads (target/release/libzinc_core.so).
+# Programs linked against it record its SONAME, libzinc_core.so.0: the symlink lets them run
+# from the build tree.
 core:
 	cargo build --release -p zinc-core
+	@ln -sfn libzinc_core.so target/release/libzinc_core.so.0
 
 # Everything Rust: core, CLI, benchmarks, examples, the Rust conformance agent.
 build:

@@ -8,6 +8,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
 cd "$ROOT"
 cargo build --release -q -p zinc-core
+ln -sfn libzinc_core.so "$ROOT/target/release/libzinc_core.so.0"
 out="$ROOT/target/native"
 mkdir -p "$out"
 src="$ROOT/target/release/libzinc_core.so"
@@ -18,4 +19,5 @@ if [ ! -f "$out/libzinc_core.so" ] || [ "$src" -nt "$out/libzinc_core.so" ]; the
     (cd "$out" && objcopy --add-gnu-debuglink=libzinc_core.so.debug "$(basename "$tmp")")
     mv -f "$tmp" "$out/libzinc_core.so"
 fi
+ln -sfn libzinc_core.so "$out/libzinc_core.so.0"
 echo "$out/libzinc_core.so"

@@ -4,6 +4,8 @@
 #include "zinc.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +55,7 @@ static void null_handles(void) {
 
 static void error_codes_and_messages(void) {
     CHECK(ZINC_OK == 0 && ZINC_EPERM == -1 && ZINC_ENOENT == -2 && ZINC_EAGAIN == -11);
-    CHECK(ZINC_EEXIST == -17 && ZINC_EINVAL == -22 && ZINC_EBADMSG == -74 && ZINC_ETIMEDOUT == -110);
+    CHECK(ZINC_EBADF == -9 && ZINC_EEXIST == -17 && ZINC_EINVAL == -22 && ZINC_EBADMSG == -74 && ZINC_ETIMEDOUT == -110);
     int codes[] = {0, -1, -2, -11, -17, -22, -28, -74, -110, -12345, 1, 2147483647, -2147483647 - 1};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         const char *m = zinc_strerror(codes[i]);
@@ -193,6 +195,66 @@ static void wait_forever_is_woken(void) {
     close(ready[1]);
 }
 
+/* A closed handle is refused, never dereferenced: a second close is a no-op, wait gives -9,
+ * ptr NULL, capacity 0, notify nothing; garbage handle values likewise. */
+static void closed_handles(void) {
+    char name[64];
+    unique(name, sizeof name, "closed");
+    ZincHandle h = NULL;
+    CHECK(zinc_create(name, 4096, &h) == ZINC_OK);
+    zinc_close(h);
+    zinc_close(h);
+    CHECK(zinc_wait(h, 0) == ZINC_EBADF && zinc_wait(h, 10) == -9);
+    CHECK(zinc_ptr(h) == NULL && zinc_capacity(h) == 0);
+    zinc_notify(h);
+    CHECK(!exists(name));
+    ZincHandle junk[] = {(ZincHandle)0x1, (ZincHandle)(uintptr_t)0xdeadbeefcafeULL, (ZincHandle)(uintptr_t)-1};
+    for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+        CHECK(zinc_wait(junk[i], 0) == ZINC_EBADF && zinc_ptr(junk[i]) == NULL && zinc_capacity(junk[i]) == 0);
+        zinc_notify(junk[i]);
+        zinc_close(junk[i]);
+    }
+    CHECK(strstr(zinc_strerror(ZINC_EBADF), "closed") != NULL);
+}
+
+struct waiter { ZincHandle h; int rc; };
+
+static void *wait_forever(void *arg) {
+    struct waiter *w = arg;
+    w->rc = zinc_wait(w->h, ZINC_WAIT_FOREVER);
+    return NULL;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* zinc_close from one thread while two others wait forever on the same handle: both return -9
+ * promptly, and a peer's later notify on the region touches nothing freed. */
+static void close_during_wait(void) {
+    char name[64];
+    unique(name, sizeof name, "closewait");
+    ZincHandle owner = NULL, h = NULL;
+    CHECK(zinc_create(name, 4096, &owner) == ZINC_OK);
+    CHECK(zinc_open(name, &h) == ZINC_OK);
+    struct waiter ws[2] = {{h, 1}, {h, 1}};
+    pthread_t threads[2];
+    for (int i = 0; i < 2; i++) CHECK(pthread_create(&threads[i], NULL, wait_forever, &ws[i]) == 0);
+    usleep(200 * 1000); /* let them park */
+    double start = now_s();
+    zinc_close(h);
+    for (int i = 0; i < 2; i++) pthread_join(threads[i], NULL);
+    CHECK(ws[0].rc == ZINC_EBADF && ws[1].rc == ZINC_EBADF);
+    CHECK(now_s() - start < 2.0);
+    zinc_notify(owner);
+    CHECK(zinc_wait(h, 0) == ZINC_EBADF);
+    CHECK(exists(name));
+    zinc_close(owner);
+    CHECK(!exists(name));
+}
+
 int main(void) {
     null_handles();
     error_codes_and_messages();
@@ -201,6 +263,8 @@ int main(void) {
     header_layout();
     two_processes();
     wait_forever_is_woken();
+    closed_handles();
+    close_during_wait();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
