@@ -25,7 +25,7 @@
 use crate::error::{Result, ZincError};
 use crate::header::{Header, FLAG_RETIRED, HEADER_SIZE};
 use crate::name::{self, OBJECT_PREFIX};
-use crate::platform::posix::{self, Lock};
+use crate::platform::posix::{self, Lock, Owner};
 use crate::region;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicI32, AtomicU16, AtomicU32, AtomicU64};
@@ -170,7 +170,7 @@ pub fn inspect(name: &str) -> Result<RegionInfo> {
     name::validate(name)?;
     let shm_name = name::shm_name(name);
     // Read-only is enough to read and to flock; no shared lock is ever taken (module doc).
-    let fd = posix::shm_open(&shm_name, libc::O_RDONLY)?;
+    let fd = posix::open_object(&shm_name, libc::O_RDONLY, Owner::Anyone)?;
     let liveness_held = posix::try_lock(fd.as_raw_fd(), true)?;
     let st = posix::fstat(fd.as_raw_fd())?;
     let header = read_header(&fd)?;
@@ -206,7 +206,7 @@ pub enum Removed {
 pub fn remove(name: &str, force: bool) -> Result<Removed> {
     name::validate(name)?;
     let shm_name = name::shm_name(name);
-    let fd = posix::shm_open(&shm_name, libc::O_RDWR)?;
+    let fd = posix::open_object(&shm_name, libc::O_RDWR, Owner::Me)?;
     match posix::try_lock(fd.as_raw_fd(), true)? {
         Lock::Taken => {
             region::remove_object(&shm_name, &fd)?;
@@ -258,7 +258,7 @@ pub fn collect_stale_matching(dry_run: bool, filter: impl Fn(&str) -> bool) -> R
 /// True when `name` was stale (and is removed unless `dry_run`), false when held.
 fn collect_one(name: &str, dry_run: bool) -> Result<bool> {
     let shm_name = name::shm_name(name);
-    let fd = posix::shm_open(&shm_name, if dry_run { libc::O_RDONLY } else { libc::O_RDWR })?;
+    let fd = posix::open_object(&shm_name, if dry_run { libc::O_RDONLY } else { libc::O_RDWR }, Owner::Me)?;
     if posix::try_lock(fd.as_raw_fd(), true)? == Lock::Busy {
         return Ok(false);
     }

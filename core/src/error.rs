@@ -11,7 +11,7 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ZincError {
-    /// The OS refused access (EACCES or EPERM): -1.
+    /// The OS refused access (EACCES or EPERM), or the object belongs to another user: -1.
     PermissionDenied,
     /// `open` of a name with no live region: -2.
     NotFound,
@@ -25,7 +25,8 @@ pub enum ZincError {
     InvalidSize,
     /// A NULL handle or pointer where one is required: -22.
     InvalidArgument,
-    /// Bad magic, unknown version, or a header inconsistent with the object: -74.
+    /// Not a regular file, bad magic, unknown version, or a header inconsistent with the
+    /// object: -74.
     CorruptedRegion,
     /// `wait` expired: -110.
     TimedOut,
@@ -126,13 +127,13 @@ fn io_kind(e: ZincError) -> std::io::ErrorKind {
 pub fn strerror(code: i32) -> &'static CStr {
     match code {
         ZINC_OK => c"success",
-        ZINC_EPERM => c"permission denied: the OS refused access to the region",
+        ZINC_EPERM => c"permission denied: the region belongs to another user, or the OS refused access to it",
         ZINC_ENOENT => c"not found: no live region has this name",
         ZINC_EBADF => c"closed: the handle was closed",
-        ZINC_EAGAIN => c"notification ring full",
+        ZINC_EAGAIN => c"try again: another process holds a lease on the object (the code is also reserved for a full notification ring)",
         ZINC_EEXIST => c"already exists: a live region already has this name",
         ZINC_EINVAL => c"invalid argument: the name must be 1-250 characters of [A-Za-z0-9_-], the capacity a non-zero multiple of the page size, and the handle non-NULL",
-        ZINC_EBADMSG => c"corrupted region: bad magic, unknown version, or a header inconsistent with the object",
+        ZINC_EBADMSG => c"corrupted region: not a Zinc region (not a regular file, bad magic, unknown version, or a header inconsistent with the object)",
         ZINC_ETIMEDOUT => c"timed out: no notification before the timeout",
         _ => platform_message(code),
     }

@@ -30,7 +30,7 @@ use crate::header::{Header, HEADER_SIZE};
 use crate::name;
 use crate::notify::{self, Cursor};
 use crate::platform::backend;
-use crate::platform::posix::{self, Lock, Mapping};
+use crate::platform::posix::{self, Lock, Mapping, Owner};
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -93,6 +93,12 @@ impl SharedRegion {
             .ok_or(ZincError::InvalidSize)?;
         let shm_name = name::shm_name(name);
         for _ in 0..RACE_RETRIES {
+            if !backend::NAMED_AT_BIRTH {
+                // Reclaim a stale holder of the name before reserving our memory: on a small
+                // /dev/shm the stale region may hold the very space we are about to ask for.
+                // (A live holder fails us here, before any allocation.)
+                reclaim_or_refuse(&shm_name)?;
+            }
             let fd = match backend::new_object(&shm_name) {
                 Ok(fd) => fd,
                 Err(ZincError::AlreadyExists) => {
@@ -144,7 +150,7 @@ impl SharedRegion {
         let shm_name = name::shm_name(name);
         let hash = name::fnv1a64(name.as_bytes());
         for _ in 0..RACE_RETRIES {
-            let fd = posix::shm_open(&shm_name, libc::O_RDWR)?;
+            let fd = posix::open_object(&shm_name, libc::O_RDWR, Owner::Me)?;
             hit("open:opened");
             if posix::try_lock(fd.as_raw_fd(), true)? == Lock::Taken {
                 // Nobody holds it: a valid region here is stale (its every process died).
@@ -155,31 +161,28 @@ impl SharedRegion {
             }
             lock_shared(&fd)?;
             hit("open:locked");
-            if !posix::names_object(&shm_name, fd.as_raw_fd())? {
-                continue; // removed, or replaced by a newer region, while we waited
+            // From here on we hold a lock: every way out that is not a new handle must leave
+            // through the last-one-out path, or a creator that closed meanwhile (and saw our
+            // lock) would leave the region behind for good.
+            match adopt(&shm_name, &fd, hash) {
+                Ok(Some((map, cursor))) => {
+                    return Ok(SharedRegion {
+                        capacity: map.len() - HEADER_SIZE,
+                        map,
+                        fd,
+                        cursor,
+                        shm_name,
+                        name: name.to_owned(),
+                        pid: posix::getpid(),
+                        closing: AtomicBool::new(false),
+                    })
+                }
+                Ok(None) => continue, // removed, replaced or retired while we waited
+                Err(e) => {
+                    let _ = release_as_last_out(&shm_name, &fd, None);
+                    return Err(e);
+                }
             }
-            let map = map_validated(&fd, hash)?;
-            // SAFETY: `map_validated` checked the mapping is a full, valid region.
-            let header = unsafe { header_at(&map) };
-            if header.is_retired() {
-                // Its last handle is removing it, or died doing so; finish the job if we're last.
-                release_as_last_out(&shm_name, &fd, Some(header))?;
-                continue;
-            }
-            header.ref_count.fetch_add(1, Ordering::AcqRel);
-            hit("open:counted");
-            let capacity = map.len() - HEADER_SIZE;
-            let cursor = Cursor::new(header.notify_seq.load(Ordering::Acquire));
-            return Ok(SharedRegion {
-                map,
-                fd,
-                capacity,
-                cursor,
-                shm_name,
-                name: name.to_owned(),
-                pid: posix::getpid(),
-                closing: AtomicBool::new(false),
-            });
         }
         Err(ZincError::NotFound)
     }
@@ -302,6 +305,26 @@ impl Drop for SharedRegion {
     }
 }
 
+/// With a shared lock on `fd`: maps and validates the object and counts us in, or `None` when
+/// the name no longer refers to it or it is retired (the caller starts over).
+fn adopt(shm_name: &CStr, fd: &OwnedFd, hash: u64) -> Result<Option<(Mapping, Cursor)>> {
+    if !posix::names_object(shm_name, fd.as_raw_fd())? {
+        return Ok(None);
+    }
+    let map = map_validated(fd, hash)?;
+    // SAFETY: `map_validated` checked the mapping is a full, valid region.
+    let header = unsafe { header_at(&map) };
+    if header.is_retired() {
+        // Its last handle is removing it, or died doing so; finish the job if we're last.
+        release_as_last_out(shm_name, fd, Some(header))?;
+        return Ok(None);
+    }
+    header.ref_count.fetch_add(1, Ordering::AcqRel);
+    hit("open:counted");
+    let cursor = Cursor::new(header.notify_seq.load(Ordering::Acquire));
+    Ok(Some((map, cursor)))
+}
+
 /// # Safety
 /// `map` must be at least `HEADER_SIZE` bytes (mappings are page-aligned, so alignment holds).
 unsafe fn header_at(map: &Mapping) -> &Header {
@@ -384,7 +407,7 @@ fn retire_and_unlink(shm_name: &CStr, fd: &OwnedFd, header: Option<&Header>) -> 
 /// The name is taken. Ok(()) when it may be free now (stale object reclaimed, or a removal in
 /// progress): the caller retries. `AlreadyExists` when a live region holds it.
 fn reclaim_or_refuse(shm_name: &CStr) -> Result<()> {
-    let fd = match posix::shm_open(shm_name, libc::O_RDWR) {
+    let fd = match posix::open_object(shm_name, libc::O_RDWR, Owner::Me) {
         Ok(fd) => fd,
         Err(ZincError::NotFound) => return Ok(()),
         Err(e) => return Err(e),

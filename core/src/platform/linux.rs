@@ -1,6 +1,7 @@
 //! Linux backend: regions are born unnamed and become visible only when complete; waiters park
 //! on a shared futex.
 
+use super::posix::ObjectStat;
 use crate::error::{Result, ZincError};
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -77,6 +78,30 @@ fn object_path(shm_name: &CStr) -> CString {
     let mut path = SHM_DIR.to_bytes().to_vec();
     path.extend_from_slice(shm_name.to_bytes());
     CString::new(path).unwrap_or_default()
+}
+
+/// `lstat` of the object's path: what the name refers to, without opening it (no descriptor
+/// needed, and nothing a FIFO or a lease could block). `None` if the name does not exist.
+pub fn stat_name(shm_name: &CStr) -> Result<Option<ObjectStat>> {
+    let path = object_path(shm_name);
+    // SAFETY: `st` is plain old data that `lstat` fully writes on success.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: a valid NUL-terminated path and a writable `stat`.
+        if unsafe { libc::lstat(path.as_ptr(), &mut st) } == 0 {
+            return Ok(Some(ObjectStat::from_stat(&st)));
+        }
+        match ZincError::last_os_error() {
+            ZincError::NotFound => return Ok(None),
+            ZincError::Platform(libc::EINTR) => continue,
+            e => return Err(e),
+        }
+    }
+}
+
+/// The object the name refers to now (device, inode), or `None`.
+pub fn identify(shm_name: &CStr) -> Result<Option<ObjectStat>> {
+    stat_name(shm_name)
 }
 
 /// Sleeps until `word` may differ from `expected`, the timeout passes, or a spurious wake-up.

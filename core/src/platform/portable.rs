@@ -16,6 +16,22 @@ pub const PARKS_IN_KERNEL: bool = false;
 /// The creator must confirm, once it holds its lock, that its name still refers to its object.
 pub const NAMED_AT_BIRTH: bool = true;
 
+/// POSIX offers no path for a shared-memory name, so nothing can be checked before opening;
+/// `open_object` checks the descriptor instead.
+pub fn stat_name(_shm_name: &CStr) -> Result<Option<posix::ObjectStat>> {
+    Ok(None)
+}
+
+/// The object the name refers to now (device, inode), or `None`: needs a descriptor here.
+pub fn identify(shm_name: &CStr) -> Result<Option<posix::ObjectStat>> {
+    use std::os::fd::AsRawFd;
+    match posix::shm_open(shm_name, libc::O_RDONLY | posix::NONBLOCK) {
+        Ok(fd) => posix::fstat(fd.as_raw_fd()).map(Some),
+        Err(crate::error::ZincError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 pub fn new_object(shm_name: &CStr) -> Result<OwnedFd> {
     posix::shm_open(shm_name, libc::O_RDWR | libc::O_CREAT | libc::O_EXCL)
 }

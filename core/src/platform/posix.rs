@@ -1,6 +1,7 @@
 //! Thin, checked wrappers over the POSIX calls the lifecycle needs. Each returns `ZincError`
 //! built from errno, so callers never look at errno themselves.
 
+use super::backend;
 use crate::error::{Result, ZincError};
 use std::ffi::CStr;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -20,7 +21,54 @@ fn retry_eintr(mut call: impl FnMut() -> libc::c_int) -> Result<libc::c_int> {
     }
 }
 
-/// `shm_open` of an existing object (or a new one with `extra_flags` = `O_CREAT | O_EXCL`).
+/// Who may own an object that `open_object` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// Only objects owned by this process's effective uid: everything that maps, locks for
+    /// keeps, or removes.
+    Me,
+    /// Anyone: read-only observers that never map (`zinc inspect`/`ls`, which `pread`).
+    Anyone,
+}
+
+/// Opens the existing object `name` as untrusted input (docs/THREAT_MODEL.md): never blocks
+/// (`O_NONBLOCK`: a FIFO or a file under another process's lease cannot hang us), refuses what
+/// is not a regular file (`CorruptedRegion`) and, unless `owner` is `Anyone`, what another user
+/// owns (`PermissionDenied`), before anything maps it. Checked on the name first (no open, so
+/// nothing of the object runs) and again on the descriptor (the name may have been replaced in
+/// between).
+pub fn open_object(name: &CStr, flags: libc::c_int, owner: Owner) -> Result<OwnedFd> {
+    if let Some(st) = backend::stat_name(name)? {
+        vet(&st, owner)?;
+    }
+    let fd = match shm_open(name, flags | NONBLOCK) {
+        // EAGAIN on open: another process holds a lease on the file.
+        Err(ZincError::Platform(libc::EWOULDBLOCK)) => return Err(ZincError::Platform(libc::EAGAIN)),
+        other => other?,
+    };
+    vet(&fstat(fd.as_raw_fd())?, owner)?;
+    Ok(fd)
+}
+
+/// `O_NONBLOCK` where `shm_open` accepts it (Linux); macOS's rejects flags it does not know.
+pub const NONBLOCK: libc::c_int = if cfg!(target_os = "linux") { libc::O_NONBLOCK } else { 0 };
+
+fn vet(st: &ObjectStat, owner: Owner) -> Result<()> {
+    if st.mode & libc::S_IFMT != libc::S_IFREG {
+        return Err(ZincError::CorruptedRegion);
+    }
+    if owner == Owner::Me && st.uid != geteuid() {
+        return Err(ZincError::PermissionDenied);
+    }
+    Ok(())
+}
+
+pub fn geteuid() -> u32 {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// `shm_open` (with `O_CLOEXEC`); `open_object` is the checked way to open an existing object.
 pub fn shm_open(name: &CStr, flags: libc::c_int) -> Result<OwnedFd> {
     // SAFETY: `name` is a valid NUL-terminated string; the call has no other preconditions.
     let fd = retry_eintr(|| unsafe {
@@ -42,6 +90,20 @@ pub struct ObjectStat {
     pub ino: u64,
     pub len: u64,
     pub uid: u32,
+    /// File type and permission bits (`st_mode`).
+    pub mode: u32,
+}
+
+impl ObjectStat {
+    pub(crate) fn from_stat(st: &libc::stat) -> ObjectStat {
+        ObjectStat {
+            dev: st.st_dev as u64,
+            ino: st.st_ino as u64,
+            len: u64::try_from(st.st_size).unwrap_or(0),
+            uid: st.st_uid as u32,
+            mode: st.st_mode as u32,
+        }
+    }
 }
 
 pub fn fstat(fd: RawFd) -> Result<ObjectStat> {
@@ -49,27 +111,15 @@ pub fn fstat(fd: RawFd) -> Result<ObjectStat> {
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: `st` is a valid, writable `stat`; a bad fd only yields EBADF.
     retry_eintr(|| unsafe { libc::fstat(fd, &mut st) })?;
-    Ok(ObjectStat {
-        dev: st.st_dev as u64,
-        ino: st.st_ino as u64,
-        len: u64::try_from(st.st_size).unwrap_or(0),
-        uid: st.st_uid as u32,
-    })
+    Ok(ObjectStat::from_stat(&st))
 }
 
 /// Does `name` currently refer to the very object open as `fd`? Removal and reclaim check this
 /// while holding the object's exclusive lock, so they never unlink a newer region that took the
-/// same name in between.
+/// same name in between. Needs no descriptor on Linux, so a close at the fd limit still removes.
 pub fn names_object(name: &CStr, fd: RawFd) -> Result<bool> {
     let mine = fstat(fd)?;
-    match shm_open(name, libc::O_RDONLY) {
-        Ok(other) => {
-            let theirs = fstat(other.as_raw_fd())?;
-            Ok(theirs.dev == mine.dev && theirs.ino == mine.ino)
-        }
-        Err(ZincError::NotFound) => Ok(false),
-        Err(e) => Err(e),
-    }
+    Ok(backend::identify(name)?.is_some_and(|theirs| theirs.dev == mine.dev && theirs.ino == mine.ino))
 }
 
 /// Outcome of a non-blocking lock attempt.
