@@ -1,6 +1,11 @@
-//! notify → wait one-way latency: Zinc (waiter awake, waiter parked, waiter's core busy) against
-//! a bare cache-line spin, a pipe, a Unix socket, an eventfd, a raw futex and a POSIX semaphore.
-//! The iceoryx2 figures come from the side binary in `bench/iceoryx2` through the same harness.
+//! notify → wait one-way latency: Zinc (waiter awake, waiter parked, waiter's core busy, and the
+//! blocking `ZINC_SPIN=never` mode) against a bare cache-line spin, a pipe, a Unix socket, an
+//! eventfd, a raw futex and a POSIX semaphore. Every peer that can be polled is measured twice:
+//! blocking (the receiver sleeps in the kernel) and spinning (the receiver busy-polls a
+//! non-blocking call: `sem_trywait`, a non-blocking eventfd read, `recv(MSG_DONTWAIT)`, a read
+//! on an `O_NONBLOCK` pipe), so Zinc's spinning waiter is compared with spinning peers and
+//! its parking waiter with blocking peers. The iceoryx2 figures come from the side binary in
+//! `bench/iceoryx2` through the same harness.
 
 use crate::pingpong::{self, Endpoint, Maker, PingPong, SpinLine};
 use crate::util::{self, SharedMem};
@@ -30,10 +35,38 @@ pub enum Method {
     UnixSocket,
     EventFd,
     Semaphore,
+    PipeSpin,
+    UnixSocketSpin,
+    EventFdSpin,
+    SemaphoreSpin,
+    /// Zinc with back-to-back pings in a process whose policy is `ZINC_SPIN=never` (see
+    /// [`Method::NEVER`]): the waiter parks at once, like a blocking peer.
+    ZincNever,
+}
+
+/// Which comparison a row belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The receiver busy-polls (burns its CPU while waiting).
+    Spin,
+    /// The receiver sleeps in the kernel.
+    Block,
+    /// A special condition (parked pacing, a busy core).
+    Other,
+}
+
+impl Mode {
+    pub fn key(self) -> &'static str {
+        match self {
+            Mode::Spin => "spin",
+            Mode::Block => "block",
+            Mode::Other => "other",
+        }
+    }
 }
 
 impl Method {
-    pub const ALL: [Method; 13] = [
+    pub const ALL: [Method; 17] = [
         Method::Spin,
         Method::Spin2Lines,
         Method::ZincAwake,
@@ -47,7 +80,33 @@ impl Method {
         Method::UnixSocket,
         Method::EventFd,
         Method::Semaphore,
+        Method::PipeSpin,
+        Method::UnixSocketSpin,
+        Method::EventFdSpin,
+        Method::SemaphoreSpin,
     ];
+
+    /// Measured by a second process started with `ZINC_SPIN=never`.
+    pub const NEVER: [Method; 1] = [Method::ZincNever];
+
+    pub fn mode(self) -> Mode {
+        match self {
+            Method::Spin
+            | Method::Spin2Lines
+            | Method::ZincAwake
+            | Method::PipeSpin
+            | Method::UnixSocketSpin
+            | Method::EventFdSpin
+            | Method::SemaphoreSpin => Mode::Spin,
+            Method::ZincNever
+            | Method::Futex
+            | Method::Pipe
+            | Method::UnixSocket
+            | Method::EventFd
+            | Method::Semaphore => Mode::Block,
+            _ => Mode::Other,
+        }
+    }
 
     pub fn key(self) -> &'static str {
         match self {
@@ -64,6 +123,11 @@ impl Method {
             Method::UnixSocket => "unix_socket",
             Method::EventFd => "eventfd",
             Method::Semaphore => "semaphore",
+            Method::PipeSpin => "pipe_spin",
+            Method::UnixSocketSpin => "unix_socket_spin",
+            Method::EventFdSpin => "eventfd_spin",
+            Method::SemaphoreSpin => "semaphore_spin",
+            Method::ZincNever => "zinc_never",
         }
     }
 
@@ -82,6 +146,11 @@ impl Method {
             Method::UnixSocket => "Unix socket (stream)",
             Method::EventFd => "eventfd",
             Method::Semaphore => "POSIX semaphore",
+            Method::PipeSpin => "pipe, busy-polled",
+            Method::UnixSocketSpin => "Unix socket (stream), busy-polled",
+            Method::EventFdSpin => "eventfd, busy-polled",
+            Method::SemaphoreSpin => "POSIX semaphore, busy-polled",
+            Method::ZincNever => "Zinc, ZINC_SPIN=never (parks at once)",
         }
     }
 
@@ -101,18 +170,41 @@ impl Method {
             Method::UnixSocket => "8-byte message through socketpair(AF_UNIX, SOCK_STREAM), blocking read",
             Method::EventFd => "write/read(2) on an eventfd, stamp in shared memory",
             Method::Semaphore => "sem_post/sem_wait on a process-shared sem_t",
+            Method::PipeSpin => "as pipe, but the reader polls read(2) on an O_NONBLOCK end until it gets the bytes",
+            Method::UnixSocketSpin => "as Unix socket, but the reader polls recv(MSG_DONTWAIT)",
+            Method::EventFdSpin => "as eventfd, but EFD_NONBLOCK and the reader polls read(2)",
+            Method::SemaphoreSpin => "as POSIX semaphore, but the waiter polls sem_trywait",
+            Method::ZincNever => "back-to-back pings like 'waiter awake', in a process started with ZINC_SPIN=never: every wait parks in the kernel",
         }
     }
 }
 
-/// Runs one method. `tag` makes region names unique.
+/// Runs one method in `rounds` separate runs (fresh processes and endpoints each), `samples`
+/// in all; the result keeps each round's median for the spread.
+pub fn measure_rounds(m: Method, samples: usize, warmup: usize, rounds: usize, tag: &str) -> io::Result<PingPong> {
+    let rounds = rounds.max(1);
+    let mut v = Vec::new();
+    for r in 0..rounds {
+        v.push(measure(m, samples / rounds, warmup / rounds, &format!("{tag}r{r}"))?);
+    }
+    Ok(PingPong::merge(v))
+}
+
+/// Runs one method once. `tag` makes region names unique.
 pub fn measure(m: Method, samples: usize, warmup: usize, tag: &str) -> io::Result<PingPong> {
+    if m == Method::ZincNever && zinc_core::SpinPolicy::current() != zinc_core::SpinPolicy::Never {
+        return Err(io::Error::other("the zinc_never row needs a process started with ZINC_SPIN=never"));
+    }
     match m {
         Method::Spin | Method::Spin2Lines => {
             let (_mem, a, b) = SpinLine::pair(m == Method::Spin2Lines)?;
             pingpong::run(samples, warmup, boxed(a), boxed(b), None)
         }
-        Method::ZincAwake | Method::ZincAwakeBusy | Method::ZincBusyPaced | Method::ZincParked => {
+        Method::ZincAwake
+        | Method::ZincNever
+        | Method::ZincAwakeBusy
+        | Method::ZincBusyPaced
+        | Method::ZincParked => {
             let parked = m == Method::ZincParked;
             let gap_ns = if m == Method::ZincBusyPaced { 50_000 } else { 0 };
             let base = format!("zbench_{}_{}_{}", std::process::id(), tag, m.key());
@@ -181,7 +273,48 @@ pub fn measure(m: Method, samples: usize, warmup: usize, tag: &str) -> io::Resul
             let b = EventFdEnd { mem, tx: e2, rx: e1, tx_slot: 8, rx_slot: 0 };
             pingpong::run(samples, warmup, boxed(a), boxed(b), None)
         }
-        Method::Semaphore => {
+        Method::PipeSpin => {
+            let (r1, w1) = pipe()?;
+            let (r2, w2) = pipe()?;
+            for fd in [&r1, &r2] {
+                set_nonblocking(fd)?;
+            }
+            pingpong::run(
+                samples,
+                warmup,
+                boxed(FdSpinEnd { tx: w1, rx: r2, flags: 0 }),
+                boxed(FdSpinEnd { tx: w2, rx: r1, flags: 0 }),
+                None,
+            )
+        }
+        Method::UnixSocketSpin => {
+            let (s1, s2) = socketpair()?;
+            let s1b = s1.try_clone()?;
+            let s2b = s2.try_clone()?;
+            pingpong::run(
+                samples,
+                warmup,
+                boxed(FdSpinEnd { tx: s1, rx: s1b, flags: libc::MSG_DONTWAIT }),
+                boxed(FdSpinEnd { tx: s2, rx: s2b, flags: libc::MSG_DONTWAIT }),
+                None,
+            )
+        }
+        Method::EventFdSpin => {
+            let mem = Arc::new(SharedMem::new(4096)?);
+            let e1 = eventfd_flags(libc::EFD_NONBLOCK)?;
+            let e2 = eventfd_flags(libc::EFD_NONBLOCK)?;
+            let a = EventFdSpinEnd {
+                mem: mem.clone(),
+                tx: e1.try_clone()?,
+                rx: e2.try_clone()?,
+                tx_slot: 0,
+                rx_slot: 8,
+            };
+            let b = EventFdSpinEnd { mem, tx: e2, rx: e1, tx_slot: 8, rx_slot: 0 };
+            pingpong::run(samples, warmup, boxed(a), boxed(b), None)
+        }
+        Method::Semaphore | Method::SemaphoreSpin => {
+            let spin = m == Method::SemaphoreSpin;
             let mem = Arc::new(SharedMem::new(4096)?);
             // sem_t at byte 0 and byte 128; stamps at u64 slots 32 and 40.
             // SAFETY: the shared page is writable and large enough; pshared = 1.
@@ -192,8 +325,8 @@ pub fn measure(m: Method, samples: usize, warmup: usize, tag: &str) -> io::Resul
                     return Err(io::Error::last_os_error());
                 }
             }
-            let a = SemEnd { mem: mem.clone(), tx: 0, rx: 128, tx_slot: 32, rx_slot: 40 };
-            let b = SemEnd { mem, tx: 128, rx: 0, tx_slot: 40, rx_slot: 32 };
+            let a = SemEnd { mem: mem.clone(), tx: 0, rx: 128, tx_slot: 32, rx_slot: 40, spin };
+            let b = SemEnd { mem, tx: 128, rx: 0, tx_slot: 40, rx_slot: 32, spin };
             pingpong::run(samples, warmup, boxed(a), boxed(b), None)
         }
     }
@@ -206,9 +339,6 @@ fn boxed<'a, E: Endpoint + 'static>(e: E) -> Maker<'a> {
 pub(crate) fn zerr(e: zinc_core::ZincError) -> io::Error {
     io::Error::other(format!("zinc: {e}"))
 }
-
-/// Parked-waiter count in the header's `flags` (bits 8..15, see core/src/notify.rs).
-const PARKED_MASK: u16 = 0xFF00;
 
 struct ZincEnd {
     tx: SharedRegion,
@@ -229,8 +359,8 @@ impl ZincEnd {
 impl Endpoint for ZincEnd {
     fn before_send(&mut self) -> io::Result<()> {
         if self.parked_peer {
-            let flags = &self.tx.header().flags;
-            if !util::spin_until(|| flags.load(Ordering::SeqCst) & PARKED_MASK != 0, 10_000_000_000) {
+            let tx = &self.tx;
+            if !util::spin_until(|| tx.snapshot().waiter_parked(), 10_000_000_000) {
                 return Err(io::Error::other("zinc parked: peer never parked"));
             }
             util::spin_for(PARKED_SLEEP_NS);
@@ -414,6 +544,8 @@ struct SemEnd {
     rx: usize,
     tx_slot: usize,
     rx_slot: usize,
+    /// Poll `sem_trywait` instead of sleeping in `sem_wait`.
+    spin: bool,
 }
 
 impl Endpoint for SemEnd {
@@ -426,14 +558,25 @@ impl Endpoint for SemEnd {
         Ok(())
     }
     fn recv(&mut self) -> io::Result<u64> {
+        let sem = self.mem.ptr().wrapping_add(self.rx) as *mut libc::sem_t;
+        let mut poll = Poll::new("semaphore spin");
         loop {
             // SAFETY: as above.
-            if unsafe { libc::sem_wait(self.mem.ptr().add(self.rx) as *mut libc::sem_t) } == 0 {
+            let r = unsafe {
+                if self.spin {
+                    libc::sem_trywait(sem)
+                } else {
+                    libc::sem_wait(sem)
+                }
+            };
+            if r == 0 {
                 break;
             }
             let e = io::Error::last_os_error();
-            if e.kind() != io::ErrorKind::Interrupted {
-                return Err(e);
+            match e.kind() {
+                io::ErrorKind::Interrupted => {}
+                io::ErrorKind::WouldBlock if self.spin => poll.again()?,
+                _ => return Err(e),
             }
         }
         Ok(self.mem.u64_at(self.rx_slot).load(Ordering::Relaxed))
@@ -463,11 +606,119 @@ pub(crate) fn socketpair() -> io::Result<(OwnedFd, OwnedFd)> {
 }
 
 fn eventfd() -> io::Result<OwnedFd> {
+    eventfd_flags(0)
+}
+
+fn eventfd_flags(flags: libc::c_int) -> io::Result<OwnedFd> {
     // SAFETY: plain syscall.
-    let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC) };
+    let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | flags) };
     if fd < 0 {
         return Err(io::Error::last_os_error());
     }
     // SAFETY: fresh descriptor we own.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+pub(crate) fn set_nonblocking(fd: &OwnedFd) -> io::Result<()> {
+    // SAFETY: plain fcntl on our descriptor.
+    unsafe {
+        let fl = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
+        if fl < 0 || libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, fl | libc::O_NONBLOCK) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// A busy-poll loop's bookkeeping: a spin hint per empty poll, and an error after 10 s.
+pub(crate) struct Poll {
+    what: &'static str,
+    start: u64,
+    k: u32,
+}
+
+impl Poll {
+    pub(crate) fn new(what: &'static str) -> Poll {
+        Poll { what, start: util::now_ns(), k: 0 }
+    }
+    #[inline]
+    pub(crate) fn again(&mut self) -> io::Result<()> {
+        std::hint::spin_loop();
+        self.k = self.k.wrapping_add(1);
+        if self.k.is_multiple_of(4096) && util::now_ns() - self.start > 10_000_000_000 {
+            return Err(io::Error::other(format!("{}: peer silent for 10 s", self.what)));
+        }
+        Ok(())
+    }
+}
+
+/// Reads exactly `buf.len()` bytes by polling a non-blocking descriptor (`flags` = 0: read(2)
+/// on an O_NONBLOCK descriptor; `MSG_DONTWAIT`: recv(2) on a socket).
+fn read_exact_polling(fd: &OwnedFd, mut buf: &mut [u8], flags: libc::c_int, what: &'static str) -> io::Result<()> {
+    let mut poll = Poll::new(what);
+    while !buf.is_empty() {
+        // SAFETY: valid buffer and descriptor.
+        let n = unsafe {
+            if flags == 0 {
+                libc::read(fd.as_raw_fd(), buf.as_mut_ptr() as *mut libc::c_void, buf.len())
+            } else {
+                libc::recv(fd.as_raw_fd(), buf.as_mut_ptr() as *mut libc::c_void, buf.len(), flags)
+            }
+        };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            match e.kind() {
+                io::ErrorKind::Interrupted => continue,
+                io::ErrorKind::WouldBlock => {
+                    poll.again()?;
+                    continue;
+                }
+                _ => return Err(e),
+            }
+        }
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "peer closed"));
+        }
+        buf = &mut buf[n as usize..];
+    }
+    Ok(())
+}
+
+/// A pipe or socket whose receiver busy-polls (the stamp is the 8-byte message).
+struct FdSpinEnd {
+    tx: OwnedFd,
+    rx: OwnedFd,
+    flags: libc::c_int,
+}
+
+impl Endpoint for FdSpinEnd {
+    fn send(&mut self, stamp: u64) -> io::Result<()> {
+        write_all(&self.tx, &stamp.to_ne_bytes())
+    }
+    fn recv(&mut self) -> io::Result<u64> {
+        let mut b = [0u8; 8];
+        read_exact_polling(&self.rx, &mut b, self.flags, "fd spin")?;
+        Ok(u64::from_ne_bytes(b))
+    }
+}
+
+/// An EFD_NONBLOCK eventfd whose reader busy-polls; the stamp is in shared memory.
+struct EventFdSpinEnd {
+    mem: Arc<SharedMem>,
+    tx: OwnedFd,
+    rx: OwnedFd,
+    tx_slot: usize,
+    rx_slot: usize,
+}
+
+impl Endpoint for EventFdSpinEnd {
+    fn send(&mut self, stamp: u64) -> io::Result<()> {
+        self.mem.u64_at(self.tx_slot).store(stamp, Ordering::Relaxed);
+        write_all(&self.tx, &1u64.to_ne_bytes())
+    }
+    fn recv(&mut self) -> io::Result<u64> {
+        let mut b = [0u8; 8];
+        read_exact_polling(&self.rx, &mut b, 0, "eventfd spin")?;
+        Ok(self.mem.u64_at(self.rx_slot).load(Ordering::Relaxed))
+    }
 }

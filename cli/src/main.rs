@@ -5,7 +5,8 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use zinc_core::admin::{self, Liveness, RegionInfo, Removed};
+use serde_json::{json, Value};
+use zinc_core::admin::{self, Liveness, RegionInfo, RemoveError, Removed};
 use zinc_core::ZincError;
 
 const USAGE: &str = "\
@@ -182,22 +183,17 @@ fn cmd_ls(args: &[String]) -> Result<(), Fail> {
     let mut failed = false;
     let mut text = String::new();
     if o.has("--json") {
-        let items: Vec<String> = entries
+        let items: Vec<Value> = entries
             .iter()
             .map(|(name, r)| match r {
                 Ok(info) => info_json(info),
                 Err(e) => {
                     failed = true;
-                    format!(
-                        "{{\"name\":{},\"error\":{},\"code\":{}}}",
-                        jstr(name),
-                        jstr(&e.to_string()),
-                        e.code()
-                    )
+                    json!({"name": name, "error": e.to_string(), "code": e.code()})
                 }
             })
             .collect();
-        text.push_str(&format!("[{}]\n", items.join(",")));
+        text.push_str(&format!("{}\n", Value::Array(items)));
     } else {
         text.push_str(&format!(
             "{:<24} {:>12} {:>4} {:>8} {:<5} {:<20} {}\n",
@@ -268,10 +264,10 @@ fn cmd_inspect(args: &[String]) -> Result<(), Fail> {
             t.push_str(&format!("magic:       0x{:016X}\n", h.magic));
             t.push_str(&format!("version:     {}\n", h.version));
             t.push_str(&format!(
-                "flags:       0x{:04X} (retired: {}, parked waiters: {})\n",
+                "flags:       0x{:04X} (retired: {}, waiter parked: {})\n",
                 h.flags,
                 h.is_retired(),
-                h.flags >> 8
+                h.waiter_parked()
             ));
             t.push_str(&format!("notify_seq:  {}\n", h.notify_seq));
             t.push_str(&format!("capacity:    {}\n", h.capacity));
@@ -303,14 +299,12 @@ fn cmd_rm(args: &[String]) -> Result<(), Fail> {
         Ok(Removed::ForcedLive) => {
             out(&format!("removed live region '{name}' (--force); open handles keep their mapping\n"))
         }
-        Err(ZincError::Platform(libc_ebusy)) if libc_ebusy == EBUSY => Err(Fail::Op(format!(
+        Err(RemoveError::Live) => Err(Fail::Op(format!(
             "refusing to remove live region '{name}' (a process holds it); use --force to remove it anyway"
         ))),
-        Err(e) => Err(zerr("cannot remove", &name, e)),
+        Err(RemoveError::Failed(e)) => Err(zerr("cannot remove", &name, e)),
     }
 }
-
-const EBUSY: i32 = 16;
 
 fn cmd_gc(args: &[String]) -> Result<(), Fail> {
     let o = parse("gc", args, &["--dry-run", "-n"], &["--prefix"])?;
@@ -348,51 +342,50 @@ fn cmd_bench(args: &[String]) -> Result<(), Fail> {
         return out(BENCH_HELP);
     }
     no_positional("bench", &o)?;
-    // Only the quick benchmark runs from the CLI; `--quick` is accepted for clarity.
-    let report = quick_report(o.has("--json")).map_err(|e| Fail::Op(format!("bench: {e}")))?;
-    out(&if report.ends_with('\n') { report } else { format!("{report}\n") })
+    // The benchmark lives in its own program (zinc-bench, installed next to zinc), so the CLI
+    // does not link the benchmark code. Only the quick benchmark runs from here.
+    let exe = std::env::current_exe().map_err(|e| Fail::Op(format!("bench: cannot locate zinc: {e}")))?;
+    let bench = exe.with_file_name("zinc-bench");
+    let mut cmd = std::process::Command::new(&bench);
+    cmd.arg("quick");
+    if o.has("--json") {
+        cmd.arg("--json");
+    }
+    let status = cmd.status().map_err(|e| {
+        Fail::Op(format!("bench: cannot run {} ({e}); build it with `cargo build --release -p zinc-bench`", bench.display()))
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Fail::Op(format!("bench: {} failed ({status})", bench.display())))
+    }
 }
 
-use zinc_bench::quick::quick_report;
-
-fn info_json(info: &RegionInfo) -> String {
-    let mut f: Vec<String> = vec![format!("\"name\":{}", jstr(&info.name))];
+fn info_json(info: &RegionInfo) -> Value {
+    let mut v = json!({ "name": info.name });
     if let Some(h) = info.header {
-        f.push(format!("\"magic\":{}", h.magic));
-        f.push(format!("\"version\":{}", h.version));
-        f.push(format!("\"flags\":{}", h.flags));
-        f.push(format!("\"notify_seq\":{}", h.notify_seq));
-        f.push(format!("\"capacity\":{}", h.capacity));
-        f.push(format!("\"ref_count\":{}", h.ref_count));
-        f.push(format!("\"owner_pid\":{}", h.owner_pid));
-        f.push(format!("\"created_at\":{}", h.created_at));
-        f.push(format!("\"name_hash\":{}", h.name_hash));
-        f.push(format!("\"ring_head\":{}", h.ring_head));
-        f.push(format!("\"ring_tail\":{}", h.ring_tail));
+        v["magic"] = h.magic.into();
+        v["version"] = h.version.into();
+        v["flags"] = h.flags.into();
+        v["notify_seq"] = h.notify_seq.into();
+        v["capacity"] = h.capacity.into();
+        v["ref_count"] = h.ref_count.into();
+        v["owner_pid"] = h.owner_pid.into();
+        v["created_at"] = h.created_at.into();
+        v["name_hash"] = h.name_hash.into();
+        v["ring_head"] = h.ring_head.into();
+        v["ring_tail"] = h.ring_tail.into();
+        v["retired"] = h.is_retired().into();
+        v["waiter_parked"] = h.waiter_parked().into();
     }
-    f.push(format!("\"liveness\":{}", jstr(info.liveness.as_str())));
-    f.push(format!("\"live\":{}", info.liveness != Liveness::Stale));
-    f.push(format!("\"owner_alive\":{}", info.owner_alive.map_or("null".into(), |b| b.to_string())));
-    f.push(format!("\"object_len\":{}", info.object_len));
-    f.push(format!("\"uid\":{}", info.uid));
-    f.push(format!("\"valid\":{}", info.corruption.is_none()));
-    f.push(format!("\"corruption\":{}", info.corruption.map_or("null".into(), jstr)));
-    format!("{{{}}}", f.join(","))
-}
-
-fn jstr(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
+    v["liveness"] = info.liveness.as_str().into();
+    v["live"] = (info.liveness != Liveness::Stale).into();
+    v["owner_alive"] = info.owner_alive.into();
+    v["object_len"] = info.object_len.into();
+    v["uid"] = info.uid.into();
+    v["valid"] = info.corruption.is_none().into();
+    v["corruption"] = info.corruption.into();
+    v
 }
 
 /// `YYYY-MM-DD HH:MM:SS` (UTC) from nanoseconds since the epoch.
@@ -424,8 +417,4 @@ mod tests {
         assert_eq!(utc(1_700_000_000_123_456_789), "2023-11-14 22:13:20");
     }
 
-    #[test]
-    fn json_strings_are_escaped() {
-        assert_eq!(jstr("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
-    }
 }

@@ -159,7 +159,7 @@ fn ls_inspect_rm_gc_on_live_stale_and_corrupt_regions() {
 
     // The live region is intact and still follows the protocol.
     let other = SharedRegion::open(&live).unwrap();
-    assert_eq!(other.header().ref_count.load(std::sync::atomic::Ordering::Relaxed), 2);
+    assert_eq!(other.snapshot().ref_count, 2);
     drop(other);
 
     // rm of a stale region works without --force; rm --force takes a live one.
@@ -170,7 +170,7 @@ fn ls_inspect_rm_gc_on_live_stale_and_corrupt_regions() {
     let o = zinc(&["rm", "--force", &live]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(!exists(&live));
-    assert!(region.header().is_retired());
+    assert!(region.snapshot().is_retired());
     drop(region);
     let o = zinc(&["rm", &live]);
     assert_eq!(o.status.code(), Some(1));

@@ -23,12 +23,13 @@
 //! POSIX shared memory, so there `list` and `collect_stale` see nothing.
 
 use crate::error::{Result, ZincError};
-use crate::header::{Header, FLAG_RETIRED, HEADER_SIZE};
+pub use crate::header::HeaderSnapshot;
+use crate::header::Header;
+use crate::header::HEADER_SIZE;
 use crate::name::{self, OBJECT_PREFIX};
 use crate::platform::posix::{self, Lock, Owner};
 use crate::region;
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::sync::atomic::{AtomicI32, AtomicU16, AtomicU32, AtomicU64};
 
 /// Directory where Linux keeps POSIX shared-memory objects.
 pub const SHM_DIR: &str = "/dev/shm";
@@ -51,65 +52,6 @@ impl Liveness {
             Liveness::Dying => "dying",
             Liveness::Stale => "stale",
         }
-    }
-}
-
-/// A copy of the 64 header bytes, field by field (SPEC §2), taken with `pread`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HeaderSnapshot {
-    pub magic: u64,
-    pub version: u16,
-    pub flags: u16,
-    pub notify_seq: u32,
-    pub capacity: u64,
-    pub ref_count: u32,
-    pub owner_pid: i32,
-    pub created_at: u64,
-    pub name_hash: u64,
-    pub ring_head: u64,
-    pub ring_tail: u64,
-}
-
-impl HeaderSnapshot {
-    /// Decodes the header layout (native endianness) from its 64 bytes.
-    pub fn from_bytes(b: &[u8; HEADER_SIZE]) -> HeaderSnapshot {
-        let u64_at = |o: usize| u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]));
-        let u32_at = |o: usize| u32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]));
-        let u16_at = |o: usize| u16::from_ne_bytes(b[o..o + 2].try_into().unwrap_or([0; 2]));
-        HeaderSnapshot {
-            magic: u64_at(0),
-            version: u16_at(8),
-            flags: u16_at(10),
-            notify_seq: u32_at(12),
-            capacity: u64_at(16),
-            ref_count: u32_at(24),
-            owner_pid: u32_at(28) as i32,
-            created_at: u64_at(32),
-            name_hash: u64_at(40),
-            ring_head: u64_at(48),
-            ring_tail: u64_at(56),
-        }
-    }
-
-    /// A private `Header` holding these values, so the core's own validation runs on them.
-    fn to_header(self) -> Header {
-        Header {
-            magic: AtomicU64::new(self.magic),
-            version: AtomicU16::new(self.version),
-            flags: AtomicU16::new(self.flags),
-            notify_seq: AtomicU32::new(self.notify_seq),
-            capacity: AtomicU64::new(self.capacity),
-            ref_count: AtomicU32::new(self.ref_count),
-            owner_pid: AtomicI32::new(self.owner_pid),
-            created_at: AtomicU64::new(self.created_at),
-            name_hash: AtomicU64::new(self.name_hash),
-            ring_head: AtomicU64::new(self.ring_head),
-            ring_tail: AtomicU64::new(self.ring_tail),
-        }
-    }
-
-    pub fn is_retired(&self) -> bool {
-        self.flags & FLAG_RETIRED != 0
     }
 }
 
@@ -201,9 +143,45 @@ pub enum Removed {
     ForcedLive,
 }
 
+/// Why [`remove`] did not remove a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoveError {
+    /// A process holds it, and `force` was not given.
+    Live,
+    /// The region could not be examined or removed.
+    Failed(ZincError),
+}
+
+impl From<ZincError> for RemoveError {
+    fn from(e: ZincError) -> Self {
+        RemoveError::Failed(e)
+    }
+}
+
+impl std::fmt::Display for RemoveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RemoveError::Live => f.write_str("a process holds it (live region)"),
+            RemoveError::Failed(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RemoveError {}
+
+impl RemoveError {
+    /// A negative code for scripts: the Zinc code, or -16 (EBUSY) for a live region.
+    pub fn code(&self) -> i32 {
+        match self {
+            RemoveError::Live => -libc::EBUSY,
+            RemoveError::Failed(e) => e.code(),
+        }
+    }
+}
+
 /// Removes region `name`. A stale region is removed safely. A live (or dying) one is refused
-/// with `Platform(EBUSY)` (code -16) unless `force`. `NotFound` if there is no such object.
-pub fn remove(name: &str, force: bool) -> Result<Removed> {
+/// with [`RemoveError::Live`] unless `force`. `Failed(NotFound)` if there is no such object.
+pub fn remove(name: &str, force: bool) -> std::result::Result<Removed, RemoveError> {
     name::validate(name)?;
     let shm_name = name::shm_name(name);
     let fd = posix::open_object(&shm_name, libc::O_RDWR, Owner::Me)?;
@@ -219,7 +197,7 @@ pub fn remove(name: &str, force: bool) -> Result<Removed> {
             region::remove_object(&shm_name, &fd)?;
             Ok(Removed::ForcedLive)
         }
-        Lock::Busy => Err(ZincError::Platform(libc::EBUSY)),
+        Lock::Busy => Err(RemoveError::Live),
     }
 }
 
@@ -301,10 +279,9 @@ fn corruption(header: Option<HeaderSnapshot>, object_len: u64, name: &str) -> Op
             "shorter than the 64-byte header"
         });
     };
-    match h.to_header().validate(object_len, name::fnv1a64(name.as_bytes())) {
+    match Header::from(h).validate(object_len, name::fnv1a64(name.as_bytes())) {
         Ok(()) if (object_len - HEADER_SIZE as u64) % posix::page_size() as u64 == 0 => None,
         Ok(()) => Some("capacity is not a multiple of the page size"),
-        Err(F::TooShort) => Some("shorter than the 64-byte header"),
         Err(F::BadMagic) => Some("bad magic"),
         Err(F::BadVersion) => Some("unknown version"),
         Err(F::CapacityMismatch) => Some("capacity disagrees with the object's size"),
@@ -399,13 +376,13 @@ mod tests {
         let h = info.header.unwrap();
         assert_eq!((h.capacity, h.ref_count, h.owner_pid), (4096, 1, posix::getpid()));
         assert_eq!(info.owner_alive, Some(true));
-        assert_eq!(remove(&name, false), Err(ZincError::Platform(libc::EBUSY)));
+        assert_eq!(remove(&name, false), Err(RemoveError::Live));
         let gc = collect_stale_matching(false, |n| n == name).unwrap();
         assert_eq!(gc.live, vec![name.clone()]);
         assert!(gc.stale.is_empty());
         // The probes left the protocol intact: a second handle opens, the last close removes.
         let o = SharedRegion::open(&name).unwrap();
-        assert_eq!(o.header().ref_count.load(Ordering::Relaxed), 2);
+        assert_eq!(o.snapshot().ref_count, 2);
         drop(r);
         drop(o);
         assert!(!exists(&name));
@@ -434,8 +411,8 @@ mod tests {
         write_object(&name, &[0; 4160]);
         assert_eq!(remove(&name, false), Ok(Removed::Stale));
         assert!(!exists(&name));
-        assert_eq!(remove(&name, false), Err(ZincError::NotFound));
-        assert_eq!(remove("bad/name", false), Err(ZincError::InvalidName));
+        assert_eq!(remove(&name, false), Err(RemoveError::Failed(ZincError::NotFound)));
+        assert_eq!(remove("bad/name", false), Err(RemoveError::Failed(ZincError::InvalidName)));
     }
 
     #[test]
@@ -445,7 +422,7 @@ mod tests {
         r.write(0, b"kept").unwrap();
         assert_eq!(remove(&name, true), Ok(Removed::ForcedLive));
         assert!(!exists(&name));
-        assert!(r.header().is_retired());
+        assert!(r.snapshot().is_retired());
         assert_eq!(SharedRegion::open(&name).err(), Some(ZincError::NotFound));
         let mut b = [0u8; 4];
         r.read(0, &mut b).unwrap();

@@ -57,7 +57,6 @@ const _: () = {
 /// Why a header was rejected; every variant surfaces as `CorruptedRegion`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeaderFault {
-    TooShort,
     BadMagic,
     BadVersion,
     CapacityMismatch,
@@ -111,6 +110,105 @@ impl Header {
     /// Marks the region retired, preserving every other flag bit.
     pub fn retire(&self) {
         self.flags.fetch_or(FLAG_RETIRED, Ordering::AcqRel);
+    }
+}
+
+/// A copy of the 64 header bytes, field by field (SPEC §2), taken with `pread`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderSnapshot {
+    pub magic: u64,
+    pub version: u16,
+    pub flags: u16,
+    pub notify_seq: u32,
+    pub capacity: u64,
+    pub ref_count: u32,
+    pub owner_pid: i32,
+    pub created_at: u64,
+    pub name_hash: u64,
+    pub ring_head: u64,
+    pub ring_tail: u64,
+}
+
+impl HeaderSnapshot {
+    /// Decodes the header layout (native endianness) from its 64 bytes.
+    pub fn from_bytes(b: &[u8; HEADER_SIZE]) -> HeaderSnapshot {
+        let u64_at = |o: usize| u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]));
+        let u32_at = |o: usize| u32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]));
+        let u16_at = |o: usize| u16::from_ne_bytes(b[o..o + 2].try_into().unwrap_or([0; 2]));
+        HeaderSnapshot {
+            magic: u64_at(0),
+            version: u16_at(8),
+            flags: u16_at(10),
+            notify_seq: u32_at(12),
+            capacity: u64_at(16),
+            ref_count: u32_at(24),
+            owner_pid: u32_at(28) as i32,
+            created_at: u64_at(32),
+            name_hash: u64_at(40),
+            ring_head: u64_at(48),
+            ring_tail: u64_at(56),
+        }
+    }
+
+    pub fn is_retired(&self) -> bool {
+        self.flags & FLAG_RETIRED != 0
+    }
+
+    /// Whether a waiter announced that it may be asleep in the kernel (cleared by `notify`).
+    pub fn waiter_parked(&self) -> bool {
+        self.flags & FLAG_PARKED != 0
+    }
+}
+
+impl From<HeaderSnapshot> for Header {
+    /// A private `Header` holding these values, so the core's own validation runs on them.
+    fn from(s: HeaderSnapshot) -> Header {
+        let HeaderSnapshot {
+            magic,
+            version,
+            flags,
+            notify_seq,
+            capacity,
+            ref_count,
+            owner_pid,
+            created_at,
+            name_hash,
+            ring_head,
+            ring_tail,
+        } = s;
+        Header {
+            magic: AtomicU64::new(magic),
+            version: AtomicU16::new(version),
+            flags: AtomicU16::new(flags),
+            notify_seq: AtomicU32::new(notify_seq),
+            capacity: AtomicU64::new(capacity),
+            ref_count: AtomicU32::new(ref_count),
+            owner_pid: AtomicI32::new(owner_pid),
+            created_at: AtomicU64::new(created_at),
+            name_hash: AtomicU64::new(name_hash),
+            ring_head: AtomicU64::new(ring_head),
+            ring_tail: AtomicU64::new(ring_tail),
+        }
+    }
+}
+
+impl Header {
+    /// A copy of every field, read with atomic loads (for diagnostics: fields may change
+    /// between two loads).
+    pub fn snapshot(&self) -> HeaderSnapshot {
+        HeaderSnapshot {
+            magic: self.magic.load(Ordering::Acquire),
+            version: self.version.load(Ordering::Relaxed),
+            flags: self.flags.load(Ordering::Acquire),
+            notify_seq: self.notify_seq.load(Ordering::Acquire),
+            capacity: self.capacity.load(Ordering::Relaxed),
+            ref_count: self.ref_count.load(Ordering::Acquire),
+            owner_pid: self.owner_pid.load(Ordering::Relaxed),
+            created_at: self.created_at.load(Ordering::Relaxed),
+            name_hash: self.name_hash.load(Ordering::Relaxed),
+            ring_head: self.ring_head.load(Ordering::Relaxed),
+            ring_tail: self.ring_tail.load(Ordering::Relaxed),
+        }
     }
 }
 

@@ -19,15 +19,25 @@
 //! * [`ffi`] — the eight-function C ABI every other language binds to.
 
 pub mod admin;
+#[doc(hidden)]
 pub mod crashpoint;
 pub mod error;
 pub mod ffi;
 mod handles;
-pub mod header;
-pub mod name;
-pub mod notify;
-pub mod platform;
-pub mod region;
+mod header;
+mod name;
+mod notify;
+mod platform;
+mod region;
 
 pub use error::{Result, ZincError};
+pub use header::HeaderSnapshot;
+pub use notify::SpinPolicy;
 pub use region::SharedRegion;
+
+/// The region layout's constants (SPEC §2) and the name rules, read-only, for tools that look
+/// at objects from the outside (fuzzers, inspectors).
+pub mod layout {
+    pub use crate::header::{FLAG_PARKED, FLAG_RETIRED, HEADER_SIZE, MAGIC, VERSION};
+    pub use crate::name::{fnv1a64, validate as validate_name, MAX_NAME_LEN, OBJECT_PREFIX};
+}

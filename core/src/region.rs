@@ -26,7 +26,7 @@
 
 use crate::crashpoint::hit;
 use crate::error::{Result, ZincError};
-use crate::header::{Header, HEADER_SIZE};
+use crate::header::{Header, HeaderSnapshot, HEADER_SIZE};
 use crate::name;
 use crate::notify::{self, Cursor};
 use crate::platform::backend;
@@ -204,8 +204,14 @@ impl SharedRegion {
         &self.name
     }
 
+    /// A copy of the region's header as it is now (diagnostics: `ref_count`, `flags`,
+    /// `created_at`, ...). The live header is the core's alone: callers cannot write it.
+    pub fn snapshot(&self) -> HeaderSnapshot {
+        self.header().snapshot()
+    }
+
     /// The region's header, shared with every process that has it open.
-    pub fn header(&self) -> &Header {
+    pub(crate) fn header(&self) -> &Header {
         // SAFETY: the mapping outlives `&self` and holds a validated header.
         unsafe { header_at(&self.map) }
     }

@@ -57,7 +57,7 @@ fn puppet_entry() {
                     if cmd == "create" { SharedRegion::create(arg, CAP) } else { SharedRegion::open(arg) };
                 match r {
                     Ok(h) => {
-                        reply(format!("ok {}", h.header().created_at.load(Ordering::Acquire)));
+                        reply(format!("ok {}", h.snapshot().created_at));
                         handles.push(h);
                     }
                     Err(e) => reply(format!("err {}", e.code())),
@@ -170,8 +170,8 @@ fn open_refuses(name: &str) -> Result<(), String> {
         Err(ZincError::NotFound) => Ok(()),
         Ok(h) => Err(format!(
             "open returned a dead region (retired: {}, ref_count {})",
-            h.header().is_retired(),
-            h.header().ref_count.load(Ordering::Relaxed)
+            h.snapshot().is_retired(),
+            h.snapshot().ref_count
         )),
         Err(e) => Err(format!("open gave {e:?}, expected NotFound")),
     }
@@ -214,7 +214,7 @@ fn data_intact(h: &SharedRegion, expect: &str) -> Result<(), String> {
     if b != expect.as_bytes() {
         return Err(format!("survivor reads {:?}, expected {expect:?}", String::from_utf8_lossy(&b)));
     }
-    if h.header().is_retired() {
+    if h.snapshot().is_retired() {
         return Err("a survivor's live region was retired".into());
     }
     Ok(())
@@ -282,7 +282,7 @@ fn open_while_live(point: &str) -> Outcome {
     data_intact(&creator, "before-crash")?;
     let other = SharedRegion::open(&name).map_err(|e| format!("survivor open: {e:?}"))?;
     data_intact(&other, "before-crash")?;
-    let refs = other.header().ref_count.load(Ordering::Relaxed);
+    let refs = other.snapshot().ref_count;
     drop(other);
     drop(creator);
     if object_exists(&name) {

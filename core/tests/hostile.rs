@@ -211,7 +211,7 @@ fn role_poke(name: &str, ms: u64) -> i32 {
         let codes = [
             ("create", code(SharedRegion::create(name, PAGE))),
             ("open", code(SharedRegion::open(name))),
-            ("rm", code(admin::remove(name, false))),
+            ("rm", admin::remove(name, false).map_or_else(|e| e.code(), |_| 0)),
             ("gc", admin::collect_stale_matching(false, |n| n == name).map_or_else(ZincError::code, |r| {
                 r.errors.first().map_or(if r.stale.is_empty() { 1 } else { 0 }, |(_, e)| e.code())
             })),
@@ -328,7 +328,7 @@ fn role_probe(name: &str) -> i32 {
     println!("create {}", code(SharedRegion::create(name, PAGE)));
     println!("inspect {}", code(admin::inspect(name)));
     println!("list {}", code(admin::list()));
-    println!("rm {}", code(admin::remove(name, false)));
+    println!("rm {}", admin::remove(name, false).map_or_else(|e| e.code(), |_| 0));
     match admin::collect_stale_matching(true, |n| n == name) {
         Ok(r) if r.stale.is_empty() => println!("gc-dry-run not stale {:?}", r.errors),
         Ok(r) => println!("gc-dry-run would remove {:?}", r.stale),

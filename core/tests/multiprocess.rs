@@ -227,7 +227,7 @@ fn opener_closes_first() {
     let peer = Peer::spawn(&format!("open {name}; close"));
     assert_eq!(peer.finish(), 0);
     assert!(exists(&name), "openers cannot remove the creator's region");
-    assert_eq!(r.header().ref_count.load(Ordering::SeqCst), 1);
+    assert_eq!(r.snapshot().ref_count, 1);
     drop(r);
     assert!(!exists(&name));
 }
@@ -348,7 +348,7 @@ fn create_refuses_live_region() {
 fn ref_count_exact_under_churn() {
     let name = unique("churn");
     let r = SharedRegion::create(&name, PAGE).unwrap();
-    let rc = || r.header().ref_count.load(Ordering::SeqCst);
+    let rc = || r.snapshot().ref_count;
     let churn = "open NAME; close; ".repeat(50).replace("NAME", &name);
     let mut holders: Vec<Peer> =
         (0..3).map(|_| Peer::spawn(&format!("open {name}; ready opened; wait 20000; close"))).collect();
@@ -361,12 +361,12 @@ fn ref_count_exact_under_churn() {
     drop(r); // the creator leaves first; the holders keep the region alive
     assert!(exists(&name));
     let watcher = SharedRegion::open(&name).unwrap();
-    assert_eq!(watcher.header().ref_count.load(Ordering::SeqCst), 4, "three holders + watcher");
+    assert_eq!(watcher.snapshot().ref_count, 4, "three holders + watcher");
     watcher.notify();
     for p in holders {
         assert_eq!(p.finish(), 0);
     }
-    assert_eq!(watcher.header().ref_count.load(Ordering::SeqCst), 1);
+    assert_eq!(watcher.snapshot().ref_count, 1);
     drop(watcher);
     assert!(!exists(&name));
 }
@@ -386,7 +386,7 @@ fn forked_child_does_not_own() {
     // SAFETY: waiting for our own child.
     unsafe { libc::waitpid(pid, &mut status, 0) };
     assert!(exists(&name), "a forked child's close must not remove the parent's region");
-    assert_eq!(r.header().ref_count.load(Ordering::SeqCst), 1);
+    assert_eq!(r.snapshot().ref_count, 1);
     drop(r);
     assert!(!exists(&name));
 }

@@ -17,7 +17,6 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use zinc_core::admin::{self, Liveness};
 use zinc_core::{SharedRegion, ZincError};
@@ -66,7 +65,7 @@ fn violation(msg: String) -> ! {
 
 /// While we hold `h`, the name must refer to this very region, and it must not be retired.
 fn check_held(name: &str, h: &SharedRegion, what: &str) {
-    let hdr = h.header();
+    let hdr = h.snapshot();
     if hdr.is_retired() {
         violation(format!("{what}: a held handle's region is retired (open returned a dying region)"));
     }
@@ -78,7 +77,7 @@ fn check_held(name: &str, h: &SharedRegion, what: &str) {
     }
     let created = u64::from_ne_bytes(bytes[32..40].try_into().unwrap());
     let owner = i32::from_ne_bytes(bytes[28..32].try_into().unwrap());
-    if created != hdr.created_at.load(Ordering::Acquire) || owner != hdr.owner_pid.load(Ordering::Acquire) {
+    if created != hdr.created_at || owner != hdr.owner_pid {
         violation(format!("{what}: the name now refers to another region while ours is held"));
     }
 }
@@ -92,7 +91,7 @@ fn acquire(name: &str, rng: &mut Rng, st: &mut Stats) -> Option<SharedRegion> {
             Ok(h) => {
                 if create_first == (attempt == 0) {
                     st.created += 1;
-                    h.write(0, &h.header().created_at.load(Ordering::Relaxed).to_ne_bytes()).unwrap();
+                    h.write(0, &h.snapshot().created_at.to_ne_bytes()).unwrap();
                 } else {
                     st.opened += 1;
                 }
@@ -157,7 +156,7 @@ fn worker() {
     check_held(&name, &h, "census");
     println!(
         "@@ holding {} {} {} {} {}",
-        h.header().created_at.load(Ordering::Acquire),
+        h.snapshot().created_at,
         st.created,
         st.exists,
         st.opened,

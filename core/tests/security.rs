@@ -39,8 +39,8 @@ fn role_entry() {
             "open" => SharedRegion::open(&name).map_or_else(ZincError::code, |_| 0),
             "create" => SharedRegion::create(&name, CAP).map_or_else(ZincError::code, |_| 0),
             "inspect" => admin::inspect(&name).map_or_else(ZincError::code, |_| 0),
-            "rm" => admin::remove(&name, false).map_or_else(ZincError::code, |_| 0),
-            "rm-force" => admin::remove(&name, true).map_or_else(ZincError::code, |_| 0),
+            "rm" => admin::remove(&name, false).map_or_else(|e| e.code(), |_| 0),
+            "rm-force" => admin::remove(&name, true).map_or_else(|e| e.code(), |_| 0),
             "gc" => {
                 let r = admin::collect_stale_matching(false, |n| n == name).unwrap();
                 match r.errors.first() {
@@ -126,8 +126,8 @@ fn another_user_can_neither_open_nor_remove_a_region() {
     let mut b = [0u8; 6];
     h.read(0, &mut b).unwrap();
     assert_eq!(&b, b"secret");
-    assert!(!h.header().is_retired(), "another user retired our region");
-    assert_eq!(h.header().ref_count.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert!(!h.snapshot().is_retired(), "another user retired our region");
+    assert_eq!(h.snapshot().ref_count, 1);
 
     // A stale region (every holder died) still belongs to its user: nobody's gc cannot take it.
     let stale = format!("t_sec_{}_stale", std::process::id());

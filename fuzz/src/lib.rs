@@ -13,8 +13,8 @@
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use zinc_core::header::{FLAG_RETIRED, HEADER_SIZE, MAGIC, VERSION};
-use zinc_core::name::fnv1a64;
+use zinc_core::layout::{FLAG_RETIRED, HEADER_SIZE, MAGIC, VERSION};
+use zinc_core::layout::fnv1a64;
 use zinc_core::{SharedRegion, ZincError};
 
 const PAGE: usize = 4096;
