@@ -11,6 +11,8 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -163,17 +165,19 @@ void cmd_checksum(const std::string& name) {
     } else {
       char digits[512];
       std::snprintf(digits, sizeof digits, "%.0f", sum);
-      result = std::string("CHECKSUM ") + digits + " " + std::to_string(static_cast<long long>(now));
+      result =
+          std::string("CHECKSUM ") + digits + " " + std::to_string(static_cast<long long>(now));
     }
     return result;
   }));
 }
 
+// "<label> <code> <message>" of the zinc::Error that call() throws; "<label> 0 success" if none.
 template <class F>
-void expect_failure(const char* label, F call) {
+void report(const char* label, F call) {
   try {
-    auto r = call();
-    say(std::string(label) + " 0 unexpected success");
+    call();
+    say(std::string(label) + " 0 success");
   } catch (const zinc::Error& e) {
     say(std::string(label) + " " + std::to_string(e.zinc_code()) + " " + e.message());
   }
@@ -181,11 +185,72 @@ void expect_failure(const char* label, F call) {
 
 void cmd_errors() {
   const std::string pid = std::to_string(::getpid());
-  expect_failure("create_bad_name", [] { return zinc::SharedRegion::create("bad/name", 4096); });
-  expect_failure("create_bad_size",
-                 [&] { return zinc::SharedRegion::create("zinc_parity_" + pid, 1000); });
-  expect_failure("open_missing",
-                 [&] { return zinc::SharedRegion::open("zinc_parity_missing_" + pid); });
+  report("create_bad_name", [] { zinc::SharedRegion::create("bad/name", 4096); });
+  report("create_bad_size", [&] { zinc::SharedRegion::create("zinc_parity_" + pid, 1000); });
+  report("open_missing", [&] { zinc::SharedRegion::open("zinc_parity_missing_" + pid); });
+  report("open_nul_name", [] { zinc::SharedRegion::open(std::string("zinc\0nul", 8)); });
+  report("wait_closed", [&] {
+    auto r = zinc::SharedRegion::create("zinc_parity_closed_" + pid, 4096);
+    r.close();
+    r.wait(std::chrono::milliseconds(0));
+  });
+  report("double_close", [&] {
+    auto r = zinc::SharedRegion::create("zinc_parity_dc_" + pid, 4096);
+    r.close();
+    r.close();
+  });
+  say("DONE");
+}
+
+// `abi`: what this adapter declares. The types come from the compiler (the zinc.h prototypes
+// zinc.hpp binds, decltype'd, so nothing is linked), the constants from the zinc.h macros it
+// compiles against, the messages from zinc::Error.
+template <class T>
+constexpr const char* abi_type() {
+  if constexpr (std::is_void_v<T>) {
+    return "void";
+  } else if constexpr (std::is_pointer_v<T>) {
+    return "ptr";
+  } else if constexpr (std::is_same_v<T, std::int32_t>) {
+    return "i32";
+  } else if constexpr (std::is_same_v<T, std::uint32_t>) {
+    return "u32";
+  } else {
+    static_assert(std::is_same_v<T, std::uintptr_t>, "a type the abi table does not know");
+    return "usize";
+  }
+}
+
+template <class R, class... A>
+std::string abi_fn(const char* name, R (*)(A...)) {
+  std::string line = std::string("fn ") + name + " " + abi_type<R>();
+  ((line += std::string(" ") + abi_type<A>()), ...);
+  return line;
+}
+
+#define ZINC_ABI_CONST(c) \
+  { #c, static_cast < long long>(c) }
+#define ZINC_ABI_FN(f) abi_fn(#f, static_cast<decltype(&::f)>(nullptr))
+
+void cmd_abi() {
+  const std::pair<const char*, long long> consts[] = {
+      ZINC_ABI_CONST(ZINC_OK),        ZINC_ABI_CONST(ZINC_EPERM),
+      ZINC_ABI_CONST(ZINC_ENOENT),    ZINC_ABI_CONST(ZINC_EBADF),
+      ZINC_ABI_CONST(ZINC_EAGAIN),    ZINC_ABI_CONST(ZINC_EEXIST),
+      ZINC_ABI_CONST(ZINC_EINVAL),    ZINC_ABI_CONST(ZINC_EBADMSG),
+      ZINC_ABI_CONST(ZINC_ETIMEDOUT), ZINC_ABI_CONST(ZINC_WAIT_FOREVER)};
+  for (const auto& [name, value] : consts)
+    say(std::string("const ") + name + " " + std::to_string(value));
+  for (const int code : {-1, -2, -9, -11, -17, -22, -28, -74, -110}) {
+    const zinc::Error e(code);
+    say("message " + std::to_string(e.zinc_code()) + " " + e.message());
+  }
+  for (const std::string& line :
+       {ZINC_ABI_FN(zinc_create), ZINC_ABI_FN(zinc_open), ZINC_ABI_FN(zinc_ptr),
+        ZINC_ABI_FN(zinc_capacity), ZINC_ABI_FN(zinc_close), ZINC_ABI_FN(zinc_notify),
+        ZINC_ABI_FN(zinc_wait), ZINC_ABI_FN(zinc_strerror)}) {
+    say(line);
+  }
   say("DONE");
 }
 
@@ -224,6 +289,8 @@ int serve() {
       cmd_checksum(w[1]);
     } else if (cmd == "errors" && w.size() == 1) {
       cmd_errors();
+    } else if (cmd == "abi" && w.size() == 1) {
+      cmd_abi();
     } else {
       std::fprintf(stderr, "zinc-agent (cpp): cannot parse command: %s\n", line.c_str());
       say("FAIL bad command: " + line);

@@ -30,17 +30,19 @@ int main(int argc, char** argv) {
     const double wrapped = per_call([&] { r.notify(); });
     const double poll_bare = per_call([&] { zinc_wait(h, 0); });
     const double poll_wrapped = per_call([&] { (void)r.wait(std::chrono::milliseconds(0)); });
-    std::printf("round %d: zinc_notify %.1f ns, SharedRegion::notify %.1f ns (+%.1f); "
-                "zinc_wait(0) %.1f ns, SharedRegion::wait(0ms) %.1f ns (+%.1f)\n",
-                round, bare, wrapped, wrapped - bare, poll_bare, poll_wrapped,
-                poll_wrapped - poll_bare);
+    std::printf(
+        "round %d: zinc_notify %.1f ns, SharedRegion::notify %.1f ns (+%.1f); "
+        "zinc_wait(0) %.1f ns, SharedRegion::wait(0ms) %.1f ns (+%.1f)\n",
+        round, bare, wrapped, wrapped - bare, poll_bare, poll_wrapped, poll_wrapped - poll_bare);
     best_noop = std::min(best_noop, noop);
     best_notify = std::min(best_notify, wrapped);
     best_wait = std::min(best_wait, poll_wrapped);
   }
   // The one-line form bench/report.py reads into BENCHMARKS.md (best of the rounds).
-  std::printf("{\"lang\":\"cpp\",\"runtime\":\"C++, zinc.hpp (notify / wait(0ms); no-op = zinc_capacity(nullptr))\","
-              "\"noop_ns\":%.1f,\"notify_ns\":%.1f,\"wait0_ns\":%.1f}\n",
-              best_noop, best_notify, best_wait);
+  std::printf(
+      "{\"lang\":\"cpp\",\"runtime\":\"C++, zinc.hpp (notify / wait(0ms); no-op = "
+      "zinc_capacity(nullptr))\","
+      "\"noop_ns\":%.1f,\"notify_ns\":%.1f,\"wait0_ns\":%.1f}\n",
+      best_noop, best_notify, best_wait);
   return 0;
 }

@@ -35,6 +35,10 @@ def expect(got, want_prefix):
     return got
 
 
+def strerror(core, code):
+    return core.zinc_strerror(code).decode()
+
+
 def main():
     w, r = start(), start()
     pid = os.getpid()
@@ -65,6 +69,7 @@ def main():
     core.zinc_ptr.restype = ctypes.c_void_p
     core.zinc_notify.argtypes = [ctypes.c_void_p]
     core.zinc_close.argtypes = [ctypes.c_void_p]
+    core.zinc_strerror.restype = ctypes.c_char_p
     name = f"agent_cpp_{pid}_sum"
     h = ctypes.c_void_p()
     if core.zinc_create(name.encode(), 4096, ctypes.byref(h)) != 0:
@@ -92,12 +97,35 @@ def main():
     expect(recv(w), "PASS")
 
     send(w, "errors")
-    lines = [recv(w) for _ in range(4)]
-    for line, label in zip(lines, ["create_bad_name -22 ", "create_bad_size -22 ",
-                                   "open_missing -2 ", "DONE"]):
+    lines = [recv(w) for _ in range(7)]
+    labels = ["create_bad_name -22 ", "create_bad_size -22 ", "open_missing -2 ",
+              "open_nul_name -22 ", "wait_closed -9 ", "double_close 0 success", "DONE"]
+    for line, label in zip(lines, labels):
         expect(line, label)
-    if len(lines[0].split(" ", 2)[2]) == 0:
-        raise SystemExit("empty error message")
+    messages = {int(l.split(" ", 2)[1]): l.split(" ", 2)[2] for l in lines[:5]}
+    for code, text in messages.items():
+        if text != strerror(core, code):
+            raise SystemExit(f"message for {code} is {text!r}, the core says {strerror(core, code)!r}")
+
+    # abi: constants, messages and the eight signatures, as include/zinc.h declares them.
+    send(w, "abi")
+    abi = []
+    while not abi or abi[-1] != "DONE":
+        abi.append(recv(w))
+    want_consts = {"ZINC_OK": 0, "ZINC_EPERM": -1, "ZINC_ENOENT": -2, "ZINC_EBADF": -9,
+                   "ZINC_EAGAIN": -11, "ZINC_EEXIST": -17, "ZINC_EINVAL": -22,
+                   "ZINC_EBADMSG": -74, "ZINC_ETIMEDOUT": -110, "ZINC_WAIT_FOREVER": 4294967295}
+    got_consts = {l.split()[1]: int(l.split()[2]) for l in abi if l.startswith("const ")}
+    if got_consts != want_consts:
+        raise SystemExit(f"abi consts {got_consts}")
+    for code in (-1, -2, -9, -11, -17, -22, -28, -74, -110):
+        if f"message {code} {strerror(core, code)}" not in abi:
+            raise SystemExit(f"abi: no core message for {code}")
+    want_fns = ["fn zinc_create i32 ptr usize ptr", "fn zinc_open i32 ptr ptr", "fn zinc_ptr ptr ptr",
+                "fn zinc_capacity usize ptr", "fn zinc_close void ptr", "fn zinc_notify void ptr",
+                "fn zinc_wait i32 ptr u32", "fn zinc_strerror ptr i32"]
+    if [l for l in abi if l.startswith("fn ")] != want_fns:
+        raise SystemExit(f"abi fns {abi}")
 
     send(w, "nonsense")
     expect(recv(w), "FAIL ")

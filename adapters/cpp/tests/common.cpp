@@ -102,7 +102,8 @@ int child_reader(const std::string& name, std::uint32_t seed) {
     if (std::chrono::steady_clock::now() > deadline) return 3;
     r.wait(1s);
   }
-  for (std::size_t i = 0; i < b.size(); ++i) b[i] = std::byte{reply(seed, static_cast<std::uint32_t>(i))};
+  for (std::size_t i = 0; i < b.size(); ++i)
+    b[i] = std::byte{reply(seed, static_cast<std::uint32_t>(i))};
   r.notify();
   r.close();
   return 0;
@@ -148,6 +149,7 @@ int child_library_error(const std::string& name) {
   } catch (const zinc::LibraryError& e) {
     const char* lib = std::getenv("ZINC_LIB");
     if (lib == nullptr || std::strstr(e.what(), lib) == nullptr) return 6;
+    if (std::strstr(e.what(), "zinc: cannot load libzinc_core.so") == nullptr) return 6;
     return 0;
   } catch (...) {
     return 7;

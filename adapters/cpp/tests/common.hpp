@@ -1,12 +1,14 @@
 // Shared helpers of the C++ adapter's GoogleTest suites.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <zinc/zinc.hpp>
 
 #include <sys/types.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,21 @@ inline std::uint8_t reply(std::uint32_t seed, std::uint32_t i) {
 /// zinc_strerror(code) straight from the core, bypassing the adapter (in ZINC_DYNAMIC_LOAD builds
 /// the test resolves it itself from $ZINC_LIB).
 std::string core_text(int code);
+
+/// Runs f and expects the core's "closed" error: zinc::Error with ZINC_EBADF (-9),
+/// std::errc::bad_file_descriptor, zinc::errc::closed and zinc_strerror(-9) as its message.
+inline void expect_closed(const std::function<void()>& f) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception, expected ZINC_EBADF";
+  } catch (const zinc::Error& e) {
+    EXPECT_EQ(e.zinc_code(), ZINC_EBADF) << e.what();
+    EXPECT_EQ(e.code(), std::errc::bad_file_descriptor);
+    EXPECT_EQ(e.code(), zinc::errc::closed);
+    EXPECT_EQ(e.message(), core_text(ZINC_EBADF));
+    EXPECT_NE(std::string(e.what()).find(e.message()), std::string::npos) << e.what();
+  }
+}
 
 /// Child roles (run by main() for --zinc-child); returns the exit status.
 int run_child(int argc, char** argv);

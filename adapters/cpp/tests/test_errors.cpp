@@ -26,9 +26,9 @@ void expect_zinc_error(const std::function<void()>& f, int code, std::errc porta
     EXPECT_EQ(e.code().value(), code);
     EXPECT_EQ(&e.code().category(), &zinc::category());
     EXPECT_STREQ(e.code().category().name(), "zinc");
-    EXPECT_EQ(e.code(), portable);                              // via default_error_condition
-    EXPECT_EQ(e.code(), static_cast<zinc::errc>(code));         // zinc's own enumerators
-    EXPECT_EQ(e.message(), zt::core_text(code));   // the core's text, verbatim
+    EXPECT_EQ(e.code(), portable);                       // via default_error_condition
+    EXPECT_EQ(e.code(), static_cast<zinc::errc>(code));  // zinc's own enumerators
+    EXPECT_EQ(e.message(), zt::core_text(code));         // the core's text, verbatim
     EXPECT_EQ(e.message(), zinc::strerror(code));
     const std::string what = e.what();
     EXPECT_NE(what.find(e.message()), std::string::npos) << what;
@@ -95,8 +95,8 @@ TEST(Errors, OpenCorruptedRegion) {
   std::string junk(64 + zt::kPage, 'J');
   ASSERT_EQ(::write(fd, junk.data(), junk.size()), static_cast<ssize_t>(junk.size()));
   ::close(fd);
-  expect_zinc_error([&] { zinc::SharedRegion::open(name); }, ZINC_EBADMSG,
-                    std::errc::bad_message, name);
+  expect_zinc_error([&] { zinc::SharedRegion::open(name); }, ZINC_EBADMSG, std::errc::bad_message,
+                    name);
   ::unlink(path.c_str());
 
   // Truncated: shorter than the header.
@@ -127,7 +127,8 @@ TEST(Errors, OpenWithoutPermission) {
       auto o = zinc::SharedRegion::open(name);
       ::_exit(11);
     } catch (const zinc::Error& e) {
-      const bool ok = e.zinc_code() == ZINC_EPERM && e.code() == std::errc::operation_not_permitted &&
+      const bool ok = e.zinc_code() == ZINC_EPERM &&
+                      e.code() == std::errc::operation_not_permitted &&
                       e.message() == zt::core_text(ZINC_EPERM);
       ::_exit(ok ? 0 : 12);
     } catch (...) {
@@ -147,6 +148,7 @@ TEST(Errors, CodesMapToPortableConditions) {
   const Case cases[] = {
       {ZINC_EPERM, std::errc::operation_not_permitted},
       {ZINC_ENOENT, std::errc::no_such_file_or_directory},
+      {ZINC_EBADF, std::errc::bad_file_descriptor},
       {ZINC_EAGAIN, std::errc::resource_unavailable_try_again},
       {ZINC_EEXIST, std::errc::file_exists},
       {ZINC_EINVAL, std::errc::invalid_argument},

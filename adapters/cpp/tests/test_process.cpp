@@ -10,7 +10,8 @@ using namespace std::chrono_literals;
 namespace {
 void fill_pattern(const zinc::SharedRegion& r, std::uint32_t seed) {
   auto b = r.bytes();
-  for (std::size_t i = 0; i < b.size(); ++i) b[i] = std::byte{zt::pattern(seed, static_cast<std::uint32_t>(i))};
+  for (std::size_t i = 0; i < b.size(); ++i)
+    b[i] = std::byte{zt::pattern(seed, static_cast<std::uint32_t>(i))};
 }
 
 // Waits (with a predicate, since our own notify also moves the counter) until every byte

@@ -15,10 +15,15 @@
 // std::span copies sliced off a View are *borrowed*, like std::string_view: they stay valid only
 // while the region or a View of it is alive.
 //
-// Linking: by default this header calls the zinc_* symbols directly; link libzinc_core.so
+// Closed regions (docs/ADAPTER_CONTRACT.md): a second close() and notify() do nothing,
+// capacity() is 0, and wait()/data()/views throw zinc::Error with the core's ZINC_EBADF (-9).
+// A wait() blocked in another thread when the handle is closed gets that error from the core.
+//
+// Linking: by default this header calls the zinc_* symbols directly; link libzinc_core.so.0
 // (CMake: find_package(zinc CONFIG) + target zinc::zinc; pkg-config: zinc). Define
 // ZINC_DYNAMIC_LOAD before including it (CMake target zinc::dynamic) to resolve the core at run
-// time instead: dlopen($ZINC_LIB), or "libzinc_core.so" through the normal loader search.
+// time instead: dlopen($ZINC_LIB) when set (no fallback), else "libzinc_core.so.0" then
+// "libzinc_core.so" through the dynamic loader's search.
 #ifndef ZINC_ZINC_HPP
 #define ZINC_ZINC_HPP
 
@@ -59,7 +64,9 @@ extern "C" {
 
 #ifdef ZINC_DYNAMIC_LOAD
 #include <dlfcn.h>
+
 #include <cstdlib>
+#include <vector>
 #endif
 
 #if __cplusplus < 201703L && !(defined(_MSVC_LANG) && _MSVC_LANG >= 201703L)
@@ -99,15 +106,22 @@ inline void resolve(void* lib, const std::string& path, const char* sym, F& out)
 }
 
 inline Api load_api() {
+  // docs/ADAPTER_CONTRACT.md section 2: $ZINC_LIB alone when set (no fallback), else the
+  // dynamic loader by name. Never dlclose'd: mappings and handles may live until process exit.
   const char* env = std::getenv("ZINC_LIB");
-  const std::string path = (env != nullptr && *env != '\0') ? env : "libzinc_core.so";
-  // Never dlclose'd: mappings and handles may live until process exit.
-  void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (lib == nullptr) {
+  const bool from_env = env != nullptr && *env != '\0';
+  std::vector<std::string> names{"libzinc_core.so.0", "libzinc_core.so"};
+  if (from_env) names = {env};
+  std::string path, tried;
+  void* lib = nullptr;
+  for (const auto& n : names) {
+    path = n;
+    if ((lib = ::dlopen(n.c_str(), RTLD_NOW | RTLD_LOCAL)) != nullptr) break;
     const char* why = ::dlerror();
-    throw LibraryError("zinc: cannot load " + path + (env ? " (from ZINC_LIB)" : "") + ": " +
-                       (why ? why : "unknown dlopen error"));
+    tried += "\n  " + (from_env ? "ZINC_LIB=" + n : n + " (dynamic loader search)") + ": " +
+             (why ? why : "?");
   }
+  if (lib == nullptr) throw LibraryError("zinc: cannot load libzinc_core.so; tried:" + tried);
   Api a{};
   resolve(lib, path, "zinc_create", a.create);
   resolve(lib, path, "zinc_open", a.open);
@@ -166,6 +180,7 @@ inline const std::error_category& category() noexcept {
 enum class errc : int {
   permission_denied = ZINC_EPERM,   // -1
   not_found = ZINC_ENOENT,          // -2
+  closed = ZINC_EBADF,              // -9 (wait or a view on a closed region)
   ring_full = ZINC_EAGAIN,          // -11 (reserved)
   already_exists = ZINC_EEXIST,     // -17
   invalid_argument = ZINC_EINVAL,   // -22 (bad name, bad size, NULL handle)
@@ -199,15 +214,6 @@ class Error : public std::system_error {
   std::string message() const { return code().message(); }
 };
 
-/// Any call on a closed, moved-from or default-constructed SharedRegion. Carries ZINC_EINVAL,
-/// which is what the core itself answers for a NULL handle.
-class ClosedError : public Error {
- public:
-  explicit ClosedError(const std::string& op)
-      : Error(ZINC_EINVAL, "zinc::SharedRegion::" + op +
-                               "() on a closed or moved-from region") {}
-};
-
 /// Pass to SharedRegion::wait to block without a timeout.
 inline constexpr std::chrono::milliseconds forever{static_cast<std::int64_t>(ZINC_WAIT_FOREVER)};
 
@@ -218,9 +224,8 @@ struct Mapping {
   ZincHandle handle = nullptr;
   std::byte* data = nullptr;
   std::size_t capacity = 0;
-  std::string name;
 
-  Mapping(ZincHandle h, std::string n) noexcept : handle(h), name(std::move(n)) {
+  explicit Mapping(ZincHandle h) noexcept : handle(h) {
     data = reinterpret_cast<std::byte*>(ZINC_DETAIL_CALL(ptr)(h));
     capacity = static_cast<std::size_t>(ZINC_DETAIL_CALL(capacity)(h));
   }
@@ -277,9 +282,9 @@ inline T* checked_cast(std::byte* base, std::size_t offset, const char* op) {
 }
 
 template <class T>
-inline constexpr bool viewable_v = std::is_object_v<T> && !std::is_array_v<T> &&
-                                   std::is_standard_layout_v<T> &&
-                                   std::is_trivially_destructible_v<T>;
+inline constexpr bool viewable_v =
+    std::is_object_v<T> && !std::is_array_v<T> && std::is_standard_layout_v<T> &&
+    std::is_trivially_destructible_v<T>;
 
 }  // namespace detail
 
@@ -296,10 +301,12 @@ class View
   View() noexcept = default;
   View(std::shared_ptr<detail::Mapping> keep, T* ptr, std::size_t count) noexcept
 #if ZINC_HAS_SPAN
-      : std::span<T>(ptr, count), keep_(std::move(keep)) {}
+      : std::span<T>(ptr, count), keep_(std::move(keep)) {
+  }
   std::span<T> span() const noexcept { return *this; }
 #else
-      : keep_(std::move(keep)), ptr_(ptr), count_(count) {}
+      : keep_(std::move(keep)), ptr_(ptr), count_(count) {
+  }
   T* data() const noexcept { return ptr_; }
   std::size_t size() const noexcept { return count_; }
   std::size_t size_bytes() const noexcept { return count_ * sizeof(T); }
@@ -325,9 +332,9 @@ class View
 };
 
 /// A named shared-memory region. Move-only; the destructor closes it (never throws).
-/// Thread safety: data/capacity/notify/wait/bytes/span/as/close may be called from several
-/// threads on one object; close() while another thread waits is safe (the handle is closed when
-/// that wait returns). Moving or destroying must not race with other calls on the same object.
+/// Thread safety: every member but moving and destroying may be called from several threads on
+/// one object. close() while another thread is blocked in wait() makes that wait throw the
+/// core's ZINC_EBADF error (at once when no View is alive, else when the last View goes).
 class SharedRegion {
  public:
   /// Creates a new region (capacity: > 0, a multiple of the page size). Throws zinc::Error.
@@ -351,57 +358,56 @@ class SharedRegion {
     return SharedRegion(h, n);
   }
 
-  /// An empty (closed) region; every call but is_open()/close-by-destructor throws ClosedError.
+  /// An empty region that behaves like a closed one.
   SharedRegion() noexcept = default;
   SharedRegion(const SharedRegion&) = delete;
   SharedRegion& operator=(const SharedRegion&) = delete;
   SharedRegion(SharedRegion&& other) noexcept : state_(std::move(other.state_)) {}
   SharedRegion& operator=(SharedRegion&& other) noexcept {
     if (this != &other) {
-      release();
+      close();
       state_ = std::move(other.state_);
     }
     return *this;
   }
-  ~SharedRegion() { release(); }
+  ~SharedRegion() { close(); }
 
-  bool is_open() const noexcept {
-    if (!state_) return false;
-    std::lock_guard<std::mutex> lock(state_->mu);
-    return state_->map != nullptr;
-  }
+  bool is_open() const noexcept { return current() != nullptr; }
   explicit operator bool() const noexcept { return is_open(); }
 
-  /// Closes the region now (views keep the mapping until they go). Throws ClosedError when it
-  /// is already closed or moved-from (double close is an error, not a no-op).
-  void close() {
+  /// Closes the region now (Views keep the mapping until they go). Closing again does nothing.
+  void close() noexcept {
     std::shared_ptr<detail::Mapping> m;
     if (state_) {
       std::lock_guard<std::mutex> lock(state_->mu);
       m.swap(state_->map);
     }
-    if (!m) throw ClosedError("close");
-    // m goes out of scope here: zinc_close now, unless a View or a running wait holds it.
+    // m goes out of scope here: zinc_close now, unless a View holds the mapping.
   }
 
   /// Start of the data area (64-byte aligned). Borrowed: valid while the region or a View lives.
   std::byte* data() const { return acquire("data")->data; }
-  std::size_t capacity() const { return acquire("capacity")->capacity; }
-  std::string name() const { return acquire("name")->name; }
+  /// Usable bytes; 0 once closed.
+  std::size_t capacity() const noexcept {
+    const auto m = current();
+    return m ? m->capacity : 0;
+  }
+  /// The name given to create/open (kept after close; empty for a default-constructed region).
+  std::string name() const { return state_ ? state_->name : std::string(); }
   /// The core handle, for calling zinc.h directly. Borrowed; do not zinc_close it.
   ZincHandle native_handle() const { return acquire("native_handle")->handle; }
 
-  /// Wakes every waiter on this region (all processes). Notifications coalesce.
-  void notify() const {
-    const auto m = acquire("notify");
-    ZINC_DETAIL_CALL(notify)(m->handle);
+  /// Wakes every waiter on this region (all processes). Notifications coalesce. Does nothing
+  /// once closed.
+  void notify() const noexcept {
+    if (const auto m = current()) ZINC_DETAIL_CALL(notify)(m->handle);
   }
 
-  /// Waits until the region is notified (true) or the timeout expires (false).
-  /// 0 ms polls; zinc::forever (or anything >= 2^32-1 ms) waits without a limit; negative
-  /// durations poll. Throws zinc::Error for any other core failure.
+  /// Waits until the region is notified (true) or the timeout expires (false), in one call
+  /// into the core. 0 ms polls; zinc::forever (or anything >= 2^32-1 ms) waits without a limit;
+  /// negative durations poll. Throws zinc::Error: ZINC_EBADF when the region is closed, also
+  /// by another thread during the wait; any other core failure.
   bool wait(std::chrono::milliseconds timeout) const {
-    const auto m = acquire("wait");
     const auto count = timeout.count();
     std::uint32_t ms = 0;
     if (count >= static_cast<std::int64_t>(ZINC_WAIT_FOREVER)) {
@@ -409,10 +415,13 @@ class SharedRegion {
     } else if (count > 0) {
       ms = static_cast<std::uint32_t>(count);
     }
-    const int rc = ZINC_DETAIL_CALL(wait)(m->handle, ms);
+    // No reference to the mapping is held during the wait, so close() on another thread
+    // reaches zinc_close, which wakes this call with ZINC_EBADF (the core checks handles).
+    const ZincHandle h = acquire("wait")->handle;
+    const int rc = ZINC_DETAIL_CALL(wait)(h, ms);
     if (rc == 0) return true;
     if (rc == ZINC_ETIMEDOUT) return false;
-    throw Error(rc, "zinc::SharedRegion::wait(" + detail::quoted(m->name) + ")");
+    throw Error(rc, "zinc::SharedRegion::wait(" + detail::quoted(name()) + ")");
   }
 
   /// The whole data area as bytes (a std::span<std::byte> in C++20), keeping the mapping alive.
@@ -441,10 +450,7 @@ class SharedRegion {
   /// The whole data area as T elements (capacity / sizeof(T) of them).
   template <class T>
   View<T> span() const {
-    static_assert(detail::viewable_v<T>,
-                  "zinc: T must be a standard-layout, trivially destructible object type");
-    const std::size_t cap = capacity();
-    return span<T>(0, cap / sizeof(T));
+    return span<T>(0, acquire("span")->capacity / sizeof(T));
   }
 
   /// A reference to one T at byte `offset` (e.g. region.as<OrderBook>()). Bounds- and
@@ -462,34 +468,33 @@ class SharedRegion {
   struct State {
     std::mutex mu;
     std::shared_ptr<detail::Mapping> map;
+    std::string name;
   };
 
   SharedRegion(ZincHandle h, const std::string& name) {
     try {
       state_ = std::make_unique<State>();
-      state_->map = std::make_shared<detail::Mapping>(h, name);
+      state_->name = name;
+      state_->map = std::make_shared<detail::Mapping>(h);
     } catch (...) {
       if (!state_ || !state_->map) ZINC_DETAIL_CALL(close)(h);
       throw;
     }
   }
 
-  std::shared_ptr<detail::Mapping> acquire(const char* op) const {
-    std::shared_ptr<detail::Mapping> m;
-    if (state_) {
-      std::lock_guard<std::mutex> lock(state_->mu);
-      m = state_->map;
-    }
-    if (!m) throw ClosedError(op);
-    return m;
+  std::shared_ptr<detail::Mapping> current() const noexcept {
+    if (!state_) return nullptr;
+    std::lock_guard<std::mutex> lock(state_->mu);
+    return state_->map;
   }
 
-  void release() noexcept {
-    std::shared_ptr<detail::Mapping> m;
-    if (state_) {
-      std::lock_guard<std::mutex> lock(state_->mu);
-      m.swap(state_->map);
-    }
+  // The mapping, or the core's "closed" error (ZINC_EBADF and zinc_strerror's text).
+  std::shared_ptr<detail::Mapping> acquire(const char* op) const {
+    auto m = current();
+    if (!m)
+      throw Error(ZINC_EBADF,
+                  "zinc::SharedRegion::" + std::string(op) + "(" + detail::quoted(name()) + ")");
+    return m;
   }
 
   std::unique_ptr<State> state_;
