@@ -153,11 +153,15 @@ impl SharedRegion {
             let fd = posix::open_object(&shm_name, libc::O_RDWR, Owner::Me)?;
             hit("open:opened");
             if posix::try_lock(fd.as_raw_fd(), true)? == Lock::Taken {
-                // Nobody holds it: a valid region here is stale (its every process died).
-                let map = map_validated(&fd, hash)?;
-                // SAFETY: `map_validated` checked the mapping is a full, valid region.
-                retire_and_unlink(&shm_name, &fd, Some(unsafe { header_at(&map) }))?;
-                return Err(ZincError::NotFound);
+                // Nobody holds it: a region here is stale (its every process died). Reclaim
+                // it, unless it is not a region at all (left alone, reported as corrupted).
+                return match map_validated(&fd, hash) {
+                    Err(ZincError::CorruptedRegion) => Err(ZincError::CorruptedRegion),
+                    _ => {
+                        remove_object(&shm_name, &fd)?;
+                        Err(ZincError::NotFound)
+                    }
+                };
             }
             lock_shared(&fd)?;
             hit("open:locked");

@@ -406,31 +406,34 @@ fn vm_size() -> u64 {
 }
 
 fn role_enomem_race(name: &str, cycles: u32) -> i32 {
-    let cap = 256 << 20;
+    let cap = (256 << 20).to_string();
     let mut seed = 0x9E37_79B9u32;
     let (mut leaks, mut enomem) = (0, 0);
     for _ in 0..cycles {
         set_limit(libc::RLIMIT_AS, libc::RLIM_INFINITY);
-        let creator = SharedRegion::create(name, cap).unwrap();
+        // The creator is another process, so its close gives no address space back to us.
+        let mut creator = role_command("creator", &[name, &cap], false)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut said = BufReader::new(creator.stdout.take().unwrap()).lines();
+        assert_eq!(said.next().and_then(|l| l.ok()).as_deref(), Some("ready"));
+        let closed = Arc::new(AtomicBool::new(false));
         let go = Arc::new(std::sync::Barrier::new(2));
         let opener = {
-            let (go, name) = (Arc::clone(&go), name.to_owned());
+            let (go, closed, name) = (Arc::clone(&go), Arc::clone(&closed), name.to_owned());
             std::thread::spawn(move || {
                 go.wait(); // started (its stacks exist) before the limit comes down
                 go.wait();
-                let until = Instant::now() + Duration::from_millis(2);
                 let mut failures = 0;
-                while Instant::now() < until {
+                // Open until the creator has closed; then stop, so no later open can tidy up.
+                while !closed.load(Ordering::SeqCst) {
                     match SharedRegion::open(&name) {
                         Err(ZincError::Platform(libc::ENOMEM)) => failures += 1,
                         Err(ZincError::NotFound) => break,
                         Err(e) => panic!("unexpected {e:?}"),
-                        // The creator's close gave the address space back: a legitimate open,
-                        // and this handle is now the last one out.
-                        Ok(r) => {
-                            drop(r);
-                            break;
-                        }
+                        Ok(_) => panic!("open succeeded under the address-space limit"),
                     }
                 }
                 failures
@@ -442,10 +445,14 @@ fn role_enomem_race(name: &str, cycles: u32) -> i32 {
         seed ^= seed << 13;
         seed ^= seed >> 17;
         seed ^= seed << 5;
-        std::thread::sleep(Duration::from_micros(u64::from(seed % 1500)));
-        drop(creator);
+        std::thread::sleep(Duration::from_micros(u64::from(seed % 500)));
+        let mut stdin = creator.stdin.take().unwrap();
+        writeln!(stdin, "close").unwrap();
+        assert_eq!(said.next().and_then(|l| l.ok()).as_deref(), Some("closed"));
+        closed.store(true, Ordering::SeqCst);
         enomem += opener.join().unwrap();
         set_limit(libc::RLIMIT_AS, libc::RLIM_INFINITY);
+        let _ = creator.wait();
         if std::path::Path::new(&path(name)).exists() {
             leaks += 1;
             let _ = std::fs::remove_file(path(name));
@@ -455,12 +462,37 @@ fn role_enomem_race(name: &str, cycles: u32) -> i32 {
     i32::from(leaks > 0 || enomem == 0)
 }
 
+/// Creates `name`, says `ready`, closes it when told, says `closed`.
+fn role_creator(name: &str, cap: usize) -> i32 {
+    let r = SharedRegion::create(name, cap).unwrap();
+    println!("ready");
+    std::io::stdout().flush().unwrap();
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    drop(r);
+    println!("closed");
+    std::io::stdout().flush().unwrap();
+    0
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. The last close with no free descriptor left still removes the region.
 
 fn close_at_the_fd_limit_still_removes() -> Outcome {
     let name = tag();
     check(run_role("fd-limit", &[&name], false, Duration::from_secs(20)).is_some())
+}
+
+/// Takes every free descriptor (copies of stderr).
+fn fill(fillers: &mut Vec<i32>) {
+    loop {
+        // SAFETY: dup of stderr; the caller closes every copy.
+        let fd = unsafe { libc::dup(2) };
+        if fd < 0 {
+            break;
+        }
+        fillers.push(fd);
+    }
 }
 
 fn role_fd_limit(name: &str) -> i32 {
@@ -473,15 +505,11 @@ fn role_fd_limit(name: &str) -> i32 {
         .unwrap();
     set_limit(libc::RLIMIT_NOFILE, highest + 1);
     let mut fillers = Vec::new();
-    loop {
-        // SAFETY: dup of stdin; we close every copy below.
-        let fd = unsafe { libc::dup(0) };
-        if fd < 0 {
-            break;
-        }
-        fillers.push(fd);
-    }
+    fill(&mut fillers);
+    // Each close frees its own descriptor: fill that slot again before the next close, so the
+    // last one out runs with no free descriptor at all.
     drop(creator);
+    fill(&mut fillers);
     drop(opener);
     for fd in fillers {
         // SAFETY: closing descriptors we dup'ed.
@@ -574,6 +602,7 @@ fn role(name: &str, args: &[String]) -> i32 {
         "small-shm" => role_small_shm(),
         "create-and-die" => role_create_and_die(arg(0), arg(1).parse().unwrap()),
         "enomem-race" => role_enomem_race(arg(0), arg(1).parse().unwrap()),
+        "creator" => role_creator(arg(0), arg(1).parse().unwrap()),
         "fd-limit" => role_fd_limit(arg(0)),
         "idle-wait" => role_idle_wait(arg(0), arg(1).parse().unwrap()),
         other => {
