@@ -16,7 +16,7 @@
 #define ZINC_OK 0
 
 /*
- The OS refused access (EACCES or EPERM).
+ The OS refused access (EACCES or EPERM), or the object belongs to another user.
  */
 #define ZINC_EPERM -1
 
@@ -31,7 +31,7 @@
 #define ZINC_EBADF -9
 
 /*
- Reserved for the notification ring.
+ Try again: another process holds a lease on the object (also reserved for the ring).
  */
 #define ZINC_EAGAIN -11
 
@@ -46,7 +46,8 @@
 #define ZINC_EINVAL -22
 
 /*
- Bad magic, unknown version, or a header inconsistent with the object.
+ Not a Zinc region: not a regular file, bad magic, unknown version, or a header
+ inconsistent with the object.
  */
 #define ZINC_EBADMSG -74
 
@@ -88,44 +89,48 @@ int32_t zinc_create(const char *name, uintptr_t capacity, ZincHandle *out);
 int32_t zinc_open(const char *name, ZincHandle *out);
 
 /*
- The data area (byte 64 of the mapping), `zinc_capacity(h)` bytes long; NULL for NULL.
+ The data area (byte 64 of the mapping), `zinc_capacity(h)` bytes long, valid until the
+ handle is closed; NULL for a NULL or closed handle.
 
  # Safety
- `h` is NULL or a live handle.
+ None beyond passing a value that create/open returned, NULL, or garbage: every handle
+ value is checked against the handle table.
  */
 uint8_t *zinc_ptr(ZincHandle h);
 
 /*
- Usable bytes after the header; 0 for NULL.
+ Usable bytes after the header; 0 for a NULL or closed handle.
 
  # Safety
- `h` is NULL or a live handle.
+ None: every handle value is checked (see `zinc_ptr`).
  */
 uintptr_t zinc_capacity(ZincHandle h);
 
 /*
- Closes the handle (unmaps; the last handle out removes the region). NULL: no-op.
- Must not race with other calls on the same handle; the handle is invalid afterwards.
+ Closes the handle: unmaps, and the last handle out removes the region. Safe while other
+ threads use the same handle: their waits return -9 (`ZINC_EBADF`) and close returns once every
+ call in flight has left. NULL, or a handle already closed: no-op.
 
  # Safety
- `h` is NULL or a live handle, not used again after this call.
+ None: every handle value is checked (see `zinc_ptr`). Pointers from `zinc_ptr` die here.
  */
 void zinc_close(ZincHandle h);
 
 /*
- Wakes every waiter on the region, in every process. NULL: no-op.
+ Wakes every waiter on the region, in every process. NULL or closed handle: no-op.
 
  # Safety
- `h` is NULL or a live handle.
+ None: every handle value is checked (see `zinc_ptr`).
  */
 void zinc_notify(ZincHandle h);
 
 /*
  Waits for a notification this handle has not seen: 0 when the counter moved, -110 on
- timeout, -22 for NULL. `timeout_ms` 0 polls; `ZINC_WAIT_FOREVER` (UINT32_MAX) never expires.
+ timeout, -22 for NULL, -9 for a closed handle (also when another thread closes it during the
+ wait). `timeout_ms` 0 polls; `ZINC_WAIT_FOREVER` (UINT32_MAX) never expires.
 
  # Safety
- `h` is NULL or a live handle.
+ None: every handle value is checked (see `zinc_ptr`).
  */
 int32_t zinc_wait(ZincHandle h, uint32_t timeout_ms);
 

@@ -39,19 +39,20 @@ pub enum ZincError {
 
 /// Success.
 pub const ZINC_OK: i32 = 0;
-/// The OS refused access (EACCES or EPERM).
+/// The OS refused access (EACCES or EPERM), or the object belongs to another user.
 pub const ZINC_EPERM: i32 = -1;
 /// `zinc_open` of a name with no live region.
 pub const ZINC_ENOENT: i32 = -2;
 /// The handle was closed (by this or another thread), or was never a handle.
 pub const ZINC_EBADF: i32 = -9;
-/// Reserved for the notification ring.
+/// Try again: another process holds a lease on the object (also reserved for the ring).
 pub const ZINC_EAGAIN: i32 = -11;
 /// `zinc_create` of a name held by a live region.
 pub const ZINC_EEXIST: i32 = -17;
 /// Bad name, capacity 0 or not page-aligned, NULL handle or pointer.
 pub const ZINC_EINVAL: i32 = -22;
-/// Bad magic, unknown version, or a header inconsistent with the object.
+/// Not a Zinc region: not a regular file, bad magic, unknown version, or a header
+/// inconsistent with the object.
 pub const ZINC_EBADMSG: i32 = -74;
 /// `zinc_wait` expired.
 pub const ZINC_ETIMEDOUT: i32 = -110;
