@@ -17,7 +17,7 @@ include $(sort $(wildcard mk/*.mk))
 
 VERSION := $(shell cat $(ROOT)/VERSION)
 
-.PHONY: lint dist test-dist native all build core agent-rust header check-header test test-core test-core-portable test-c check-shm demo matrix clean
+.PHONY: lint dist test-dist native check-bindings all build core agent-rust header check-header test test-core test-core-portable test-c check-shm demo matrix clean
 all: core
 
 # The core library every adapter loads (target/release/libzinc_core.so).
@@ -56,7 +56,7 @@ dist: native $(DIST_TARGETS)
 # Installs every artifact in a temp project with the checkout hidden and runs its README example.
 test-dist: dist $(DIST_TESTS)
 
-test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS) matrix test-dist
+test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS) check-bindings matrix test-dist
 	@$(MAKE) --no-print-directory check-shm
 	@echo "make test: all suites passed"
 
@@ -80,6 +80,10 @@ AGENTS := agent-rust agent-python agent-go agent-js agent-cpp agent-java agent-c
 
 agent-rust:
 	cargo build --release -p zinc-core -p zinc-agent
+
+# Every adapter's codes, messages and FFI declarations against include/zinc.h and the core.
+check-bindings: $(AGENTS)
+	python3 scripts/check_bindings.py
 
 # The cross-language matrix: 81 writer/reader cells, fan-out, error parity.
 matrix: $(AGENTS)

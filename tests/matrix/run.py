@@ -13,6 +13,10 @@ from agents import Agent, AgentError, load_agents
 
 CAPACITY = 64 * 1024
 TIMEOUT = 45.0
+# The `errors` command's cases, in order (tests/matrix/README.md): bad name, bad size, missing
+# region, NUL inside a name, wait on a closed handle, double close.
+PARITY_CASES = ["create_bad_name", "create_bad_size", "open_missing", "open_nul_name", "wait_closed",
+                "double_close"]
 
 
 def expect(agent, want):
@@ -83,10 +87,13 @@ def main():
             a = writers[lang]
             try:
                 a.send("errors")
-                lines = [a.expect(TIMEOUT) for _ in range(4)]
-                if lines[3] != "DONE":
-                    raise AgentError(f"expected DONE, got {lines[3]!r}")
-                parity[lang] = tuple(lines[:3])
+                lines = [a.expect(TIMEOUT) for _ in range(len(PARITY_CASES) + 1)]
+                if lines[-1] != "DONE":
+                    raise AgentError(f"expected DONE, got {lines[-1]!r}")
+                got = [line.split(" ", 1)[0] for line in lines[:-1]]
+                if got != PARITY_CASES:
+                    raise AgentError(f"expected cases {PARITY_CASES}, got {got}")
+                parity[lang] = tuple(lines[:-1])
             except AgentError as e:
                 parity[lang] = (f"error: {e}",)
         reference = parity.get("rust")
@@ -110,7 +117,8 @@ def main():
     print()
     for w, rs, why in fan_results:
         print(f"fan-out {w} -> {', '.join(rs)}: {'ok' if why is None else 'FAIL'}")
-    print("error parity (same code and message as Rust for bad name, bad size, missing region): "
+    print("error parity (same code and message as Rust for bad name, bad size, missing region, NUL in a name, "
+          "wait on a closed handle, double close): "
           + ", ".join(f"{l} {'ok' if ok else 'FAIL'}" for l, ok in parity_ok))
     if reference:
         for line in reference:
