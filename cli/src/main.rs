@@ -3,9 +3,9 @@
 //! Exit codes: 0 success; 1 the operation failed (not found, refused, partial failure);
 //! 2 usage error. Results go to stdout, diagnostics to stderr.
 
+use serde_json::{json, Value};
 use std::io::Write;
 use std::process::ExitCode;
-use serde_json::{json, Value};
 use zinc_core::admin::{self, Liveness, RegionInfo, RemoveError, Removed};
 use zinc_core::ZincError;
 
@@ -352,7 +352,10 @@ fn cmd_bench(args: &[String]) -> Result<(), Fail> {
         cmd.arg("--json");
     }
     let status = cmd.status().map_err(|e| {
-        Fail::Op(format!("bench: cannot run {} ({e}); build it with `cargo build --release -p zinc-bench`", bench.display()))
+        Fail::Op(format!(
+            "bench: cannot run {} ({e}); build it with `cargo build --release -p zinc-bench`",
+            bench.display()
+        ))
     })?;
     if status.success() {
         Ok(())
@@ -416,5 +419,4 @@ mod tests {
         assert_eq!(utc(951_782_400 * 1_000_000_000), "2000-02-29 00:00:00");
         assert_eq!(utc(1_700_000_000_123_456_789), "2023-11-14 22:13:20");
     }
-
 }

@@ -23,8 +23,8 @@
 //! POSIX shared memory, so there `list` and `collect_stale` see nothing.
 
 use crate::error::{Result, ZincError};
-pub use crate::header::HeaderSnapshot;
 use crate::header::Header;
+pub use crate::header::HeaderSnapshot;
 use crate::header::HEADER_SIZE;
 use crate::name::{self, OBJECT_PREFIX};
 use crate::platform::posix::{self, Lock, Owner};

@@ -32,8 +32,8 @@
 
 use crate::error::{Result, ZincError};
 use crate::header::Header;
-use crate::platform::backend;
 use crate::header::FLAG_PARKED;
+use crate::platform::backend;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -74,7 +74,9 @@ impl SpinPolicy {
         *POLICY.get_or_init(|| match std::env::var("ZINC_SPIN") {
             Err(_) => SpinPolicy::Adaptive,
             Ok(v) => SpinPolicy::parse(&v).unwrap_or_else(|| {
-                eprintln!("zinc: ignoring ZINC_SPIN={v:?}: expected adaptive, never or a number of nanoseconds");
+                eprintln!(
+                    "zinc: ignoring ZINC_SPIN={v:?}: expected adaptive, never or a number of nanoseconds"
+                );
                 SpinPolicy::Adaptive
             }),
         })

@@ -25,7 +25,8 @@ fn main() {
         std::process::exit(role(&args[2], &args[3..]));
     }
     let filter = args.iter().skip(1).find(|a| !a.starts_with('-')).cloned();
-    let tests: &[(&str, fn() -> Outcome)] = &[
+    type Test = (&'static str, fn() -> Outcome);
+    let tests: &[Test] = &[
         ("size_flipping_foreign_object_never_crashes", size_flipping_foreign_object_never_crashes),
         ("foreign_region_is_refused", foreign_region_is_refused),
         ("fifo_never_blocks", fifo_never_blocks),
@@ -97,7 +98,9 @@ fn leaked() -> Vec<String> {
     let prefix = format!("zinc_t_hostile_{}_", std::process::id());
     std::fs::read_dir("/dev/shm")
         .map(|d| {
-            d.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.starts_with(&prefix)).collect()
+            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.starts_with(&prefix))
+                .collect()
         })
         .unwrap_or_default()
 }
@@ -181,7 +184,13 @@ fn size_flipping_foreign_object_never_crashes() -> Outcome {
         return Outcome::Skipped("needs root to give the object to another user");
     }
     let name = tag();
-    let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).mode(0o666).open(path(&name)).unwrap();
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o666)
+        .open(path(&name))
+        .unwrap();
     std::fs::set_permissions(path(&name), std::fs::Permissions::from_mode(0o666)).unwrap();
     std::os::unix::fs::fchown(&file, Some(NOBODY), Some(NOBODY)).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
@@ -212,9 +221,12 @@ fn role_poke(name: &str, ms: u64) -> i32 {
             ("create", code(SharedRegion::create(name, PAGE))),
             ("open", code(SharedRegion::open(name))),
             ("rm", admin::remove(name, false).map_or_else(|e| e.code(), |_| 0)),
-            ("gc", admin::collect_stale_matching(false, |n| n == name).map_or_else(ZincError::code, |r| {
-                r.errors.first().map_or(if r.stale.is_empty() { 1 } else { 0 }, |(_, e)| e.code())
-            })),
+            (
+                "gc",
+                admin::collect_stale_matching(false, |n| n == name).map_or_else(ZincError::code, |r| {
+                    r.errors.first().map_or(if r.stale.is_empty() { 1 } else { 0 }, |(_, e)| e.code())
+                }),
+            ),
         ];
         for (what, c) in codes {
             if c != -1 && c != -2 {
@@ -236,10 +248,12 @@ fn foreign_region_is_refused() -> Outcome {
         return Outcome::Skipped("needs root to run a role as nobody");
     }
     let name = tag();
-    let mut owner = role_command("hold", &[&name], true).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut owner =
+        role_command("hold", &[&name], true).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     let mut lines = BufReader::new(owner.stdout.take().unwrap()).lines();
     if lines.next().and_then(|l| l.ok()).as_deref() != Some("ready") {
         let _ = owner.kill();
+        let _ = owner.wait();
         return Outcome::Failed;
     }
     let open = SharedRegion::open(&name).err();
@@ -277,7 +291,9 @@ fn fifo_never_blocks() -> Outcome {
     assert_eq!(unsafe { libc::mkfifo(p.as_ptr(), 0o666) }, 0);
     let out = run_role("probe", &[&name], false, Duration::from_secs(10));
     let _ = std::fs::remove_file(path(&name));
-    check(out.is_some_and(|o| o.contains("open -74") && o.contains("create -74") && o.contains("gc-dry-run not stale")))
+    check(out.is_some_and(|o| {
+        o.contains("open -74") && o.contains("create -74") && o.contains("gc-dry-run not stale")
+    }))
 }
 
 fn foreign_lease_never_blocks() -> Outcome {
@@ -285,7 +301,8 @@ fn foreign_lease_never_blocks() -> Outcome {
         return Outcome::Skipped("needs root to run a role as nobody");
     }
     let name = tag();
-    let mut holder = role_command("lease", &[&name], true).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut holder =
+        role_command("lease", &[&name], true).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     let mut lines = BufReader::new(holder.stdout.take().unwrap()).lines();
     let ready = lines.next().and_then(|l| l.ok());
     if ready.as_deref() != Some("ready") {
@@ -302,12 +319,21 @@ fn foreign_lease_never_blocks() -> Outcome {
     let _ = wait_at_most(&mut holder, Duration::from_secs(10));
     let _ = std::fs::remove_file(path(&name));
     println!("  probes took {took:?}");
-    check(out.is_some_and(|o| o.contains("open -1") && o.contains("create -1")) && took < Duration::from_secs(5))
+    check(
+        out.is_some_and(|o| o.contains("open -1") && o.contains("create -1"))
+            && took < Duration::from_secs(5),
+    )
 }
 
 /// As `nobody`: makes `name` (a plain file it owns) and holds a write lease on it.
 fn role_lease(name: &str) -> i32 {
-    let f = std::fs::OpenOptions::new().read(true).write(true).create_new(true).mode(0o644).open(path(name)).unwrap();
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o644)
+        .open(path(name))
+        .unwrap();
     f.set_len(4160).unwrap();
     drop(f);
     let f = std::fs::File::open(path(name)).unwrap();
@@ -401,7 +427,15 @@ fn set_limit(resource: libc::__rlimit_resource_t, soft: u64) {
 
 fn vm_size() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmSize:")).unwrap().trim().trim_end_matches(" kB").trim().parse().unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmSize:"))
+        .unwrap()
+        .trim()
+        .trim_end_matches(" kB")
+        .trim()
+        .parse()
+        .unwrap();
     kb * 1024
 }
 
@@ -587,8 +621,9 @@ fn directory_is_not_a_region() -> Outcome {
     let _ = std::fs::remove_dir(path(&name));
     let message = ZincError::CorruptedRegion.to_string();
     check(
-        out.is_some_and(|o| o.contains("open -74") && o.contains("rm -74") && o.contains("gc-dry-run not stale"))
-            && message.contains("not a regular file"),
+        out.is_some_and(|o| {
+            o.contains("open -74") && o.contains("rm -74") && o.contains("gc-dry-run not stale")
+        }) && message.contains("not a regular file"),
     )
 }
 

@@ -393,8 +393,9 @@ fn forked_child_does_not_own() {
 
 fn reservation_fails_up_front_with_enospc() {
     let name = unique("enospc");
-    // SAFETY: statvfs on a valid path into a zeroed struct.
+    // SAFETY: an all-zero statvfs is a valid value of this plain-data struct.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: statvfs on a valid path into a writable struct.
     assert_eq!(unsafe { libc::statvfs(c"/dev/shm".as_ptr(), &mut st) }, 0);
     let total = st.f_blocks as usize * st.f_frsize as usize;
     let too_big = (total / PAGE + 1024) * PAGE;

@@ -134,6 +134,7 @@ fn worker() {
         }
         if suicidal && !held.is_empty() && rng.below(300) == 0 {
             // Die holding handles: the kernel drops our locks, the region may become stale.
+            // SAFETY: raising a signal on ourselves has no memory-safety preconditions.
             unsafe { libc::raise(libc::SIGKILL) };
         }
         while !held.is_empty() {

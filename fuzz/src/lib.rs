@@ -13,8 +13,8 @@
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use zinc_core::layout::{FLAG_RETIRED, HEADER_SIZE, MAGIC, VERSION};
 use zinc_core::layout::fnv1a64;
+use zinc_core::layout::{FLAG_RETIRED, HEADER_SIZE, MAGIC, VERSION};
 use zinc_core::{SharedRegion, ZincError};
 
 const PAGE: usize = 4096;
@@ -194,7 +194,7 @@ mod tests {
                 data.push(0);
             }
             // Mostly near-valid inputs with few mutations; sometimes pure noise.
-            if rng.next() % 4 != 0 {
+            if !rng.next().is_multiple_of(4) {
                 data[0] |= 2;
                 data.truncate(3 + (rng.next() % 5) as usize * 2);
             }
@@ -222,7 +222,9 @@ mod tests {
         short.resize(page - 1, 0); // truncated data area
         let mut good = valid_header(&name, page).to_vec();
         good.resize(page, 0);
-        for (obj, held) in [(lying, true), (overflow, true), (short, true), (good.clone(), true), (good, false)] {
+        for (obj, held) in
+            [(lying, true), (overflow, true), (short, true), (good.clone(), true), (good, false)]
+        {
             check(&name, &obj, held);
         }
         for n in [0usize, 1, 63] {

@@ -95,6 +95,8 @@ pub struct ObjectStat {
 }
 
 impl ObjectStat {
+    // The field types of `stat` differ between platforms (u64 here, i32/u16 on macOS).
+    #[allow(clippy::unnecessary_cast)]
     pub(crate) fn from_stat(st: &libc::stat) -> ObjectStat {
         ObjectStat {
             dev: st.st_dev as u64,
@@ -151,8 +153,9 @@ pub fn reserve(fd: RawFd, len: u64) -> Result<()> {
     let len = libc::off_t::try_from(len).map_err(|_| ZincError::InvalidSize)?;
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: plain integer arguments; posix_fallocate returns the errno instead of -1.
+        // posix_fallocate returns the errno instead of setting it and returning -1.
         let rc = loop {
+            // SAFETY: plain integer arguments.
             let rc = unsafe { libc::posix_fallocate(fd, 0, len) };
             if rc != libc::EINTR {
                 break rc;

@@ -452,7 +452,9 @@ impl Shared {
         let seq_cst = self.variant != Variant::NoSeqCst;
         let rmw = if seq_cst { SeqCst } else { AcqRel };
         // announce_parked: raise the count (bits 8..15), preserving the other bits.
-        let _ = self.flags.fetch_update(rmw, Acquire, |f| (f & PARKED_MASK != PARKED_MASK).then(|| f + PARKED_ONE));
+        let _ = self
+            .flags
+            .fetch_update(rmw, Acquire, |f| (f & PARKED_MASK != PARKED_MASK).then(|| f + PARKED_ONE));
         if seq_cst {
             fence(SeqCst);
         }

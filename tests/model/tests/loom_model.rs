@@ -7,7 +7,6 @@ use loom::sync::Arc;
 use loom::thread;
 use zinc_model::{Err, Shared, Sys, Variant, Waited};
 
-
 fn model(f: impl Fn() + Sync + Send + 'static) {
     let mut b = loom::model::Builder::new();
     if b.preemption_bound.is_none() {
