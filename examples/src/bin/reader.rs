@@ -1,25 +1,28 @@
-//! Rust reader: opens the region a `writer` created, checks every byte in place (no copy),
-//! and acknowledges.
+//! Reader: waits for the writer's region and its "hello", then replies "world".
+use std::time::{Duration, Instant};
+use zinc_core::{SharedRegion, ZincError};
 
-use zinc_core::SharedRegion;
-
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), ZincError> {
     let name = std::env::args().nth(1).unwrap_or_else(|| "frames".to_owned());
-    let region = SharedRegion::open(&name)?;
-    let ack = region.capacity() - 1;
-    // SAFETY: the writer filled the data before we could open it and no longer writes it.
-    let data = unsafe { region.as_slice() };
-    let good = data[..ack].iter().enumerate().all(|(i, &b)| b == (i % 251) as u8);
-    println!(
-        "reader: checked {} bytes of {name:?} in place: {}",
-        region.capacity(),
-        if good { "all match" } else { "MISMATCH" }
-    );
-    region.write(ack, &[1])?;
-    region.notify();
-    if good {
-        Ok(())
-    } else {
-        Err("pattern mismatch".into())
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let region = loop {
+        // Started before the writer? Retry until its region exists.
+        match SharedRegion::open(&name) {
+            Err(ZincError::NotFound) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            other => break other?,
+        }
+    };
+    let mut msg = [0u8; 5];
+    region.read(0, &mut msg)?; // it may be there already
+    while &msg != b"hello" {
+        let left = deadline.saturating_duration_since(Instant::now());
+        region.wait(left.as_millis() as u32)?;
+        region.read(0, &mut msg)?;
     }
+    region.write(5, b"world")?;
+    region.notify();
+    println!("reader: got hello from {name}, replied world");
+    Ok(())
 }

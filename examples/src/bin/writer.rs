@@ -1,31 +1,22 @@
-//! Rust writer: creates a region, fills it, and waits until a reader acknowledges.
-//! Run `reader` in another terminal with the same name:
-//!
-//!     cargo run --release -p zinc-examples --bin writer -- frames
-//!     cargo run --release -p zinc-examples --bin reader -- frames
-
+//! Writer: creates the region, writes "hello", and waits for the reader's "world".
 use std::time::{Duration, Instant};
-use zinc_core::SharedRegion;
+use zinc_core::{SharedRegion, ZincError};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), ZincError> {
     let name = std::env::args().nth(1).unwrap_or_else(|| "frames".to_owned());
-    let region = SharedRegion::create(&name, 1 << 20)?; // 1 MiB, zero-filled
-    let ack = region.capacity() - 1; // the last byte is the reader's acknowledgement
-                                     // SAFETY: no reader touches the data before it opens, and it only writes the ack byte.
-    let data = unsafe { region.as_mut_slice() };
-    for (i, b) in data[..ack].iter_mut().enumerate() {
-        *b = (i % 251) as u8;
-    }
-    region.notify();
-    println!("writer: {} bytes ready in region {name:?}; waiting up to 30 s for a reader", region.capacity());
+    let region = SharedRegion::create(&name, 1 << 20)?; // 1 MiB, a multiple of the page size
+    region.write(0, b"hello")?; // checked copy; as_ptr() / as_mut_slice() give the pages themselves
+    region.notify(); // wakes every waiter, in every process
+    println!("writer: wrote hello to {name}, waiting for the reply");
+
+    // A handle also sees its own notify, so a wake-up is only a hint: loop on the data itself.
     let deadline = Instant::now() + Duration::from_secs(30);
-    let mut seen = [0u8];
-    while seen[0] != 1 {
-        // Notifications are hints (our own notify counts too): the ack byte is the truth.
+    let mut reply = [0u8; 5];
+    while &reply != b"world" {
         let left = deadline.saturating_duration_since(Instant::now());
-        region.wait(left.as_millis() as u32)?;
-        region.read(ack, &mut seen)?;
+        region.wait(left.as_millis() as u32)?; // Err(ZincError::TimedOut) when the time is up
+        region.read(5, &mut reply)?;
     }
-    println!("writer: the reader acknowledged; closing (the last handle out removes the region)");
-    Ok(())
+    println!("writer: got world");
+    Ok(()) // dropping the handle closes it; the last handle out removes the region
 }

@@ -1,7 +1,15 @@
 //! Rust conformance agent: speaks the line protocol of `tests/matrix/README.md` over stdin/stdout
-//! using only the public `zinc_core::SharedRegion` API.
+//! using the public `zinc_core::SharedRegion` API. Rust is the reference the matrix compares the
+//! other languages with. Only `errors` (a closed handle, which `SharedRegion` rules out by
+//! construction) and `abi` (the C ABI's declarations) reach into `zinc_core::ffi`.
 
+use std::ffi::{CStr, CString};
 use std::io::{self, BufRead, Write};
+use zinc_core::error::{
+    ZINC_EAGAIN, ZINC_EBADF, ZINC_EBADMSG, ZINC_EEXIST, ZINC_EINVAL, ZINC_ENOENT, ZINC_EPERM, ZINC_ETIMEDOUT,
+    ZINC_OK,
+};
+use zinc_core::ffi::{self, ZincHandle, ZINC_WAIT_FOREVER};
 use zinc_core::{SharedRegion, ZincError};
 
 const WAIT_MS: u32 = 30_000;
@@ -51,6 +59,10 @@ impl<I: BufRead, O: Write> Agent<I, O> {
             ["checksum", name] => self.checksum(name),
             ["errors"] => {
                 self.errors();
+                "DONE".into()
+            }
+            ["abi"] => {
+                self.abi();
                 "DONE".into()
             }
             ["quit"] => return false,
@@ -142,11 +154,145 @@ impl<I: BufRead, O: Write> Agent<I, O> {
         let bad_name = describe(SharedRegion::create("bad/name", 4096).err());
         let bad_size = describe(SharedRegion::create(&format!("zinc_parity_{pid}"), 1000).err());
         let missing = describe(SharedRegion::open(&format!("zinc_parity_missing_{pid}")).err());
+        let nul_name = describe(SharedRegion::open("zinc\0nul").err());
         self.say(&format!("create_bad_name {bad_name}"));
         self.say(&format!("create_bad_size {bad_size}"));
         self.say(&format!("open_missing {missing}"));
+        self.say(&format!("open_nul_name {nul_name}"));
+        self.say(&format!(
+            "wait_closed {}",
+            closed_handle_calls(&format!("zinc_parity_closed_{pid}"), false)
+        ));
+        self.say(&format!("double_close {}", closed_handle_calls(&format!("zinc_parity_dc_{pid}"), true)));
+    }
+
+    /// `abi`: the constants `zinc_core::error` and `zinc_core::ffi` export, `ZincError`'s
+    /// message for each code, and the signatures of the eight `zinc_core::ffi` functions as the
+    /// compiler types them.
+    fn abi(&mut self) {
+        let consts: [(&str, i64); 10] = [
+            ("ZINC_OK", ZINC_OK.into()),
+            ("ZINC_EPERM", ZINC_EPERM.into()),
+            ("ZINC_ENOENT", ZINC_ENOENT.into()),
+            ("ZINC_EBADF", ZINC_EBADF.into()),
+            ("ZINC_EAGAIN", ZINC_EAGAIN.into()),
+            ("ZINC_EEXIST", ZINC_EEXIST.into()),
+            ("ZINC_EINVAL", ZINC_EINVAL.into()),
+            ("ZINC_EBADMSG", ZINC_EBADMSG.into()),
+            ("ZINC_ETIMEDOUT", ZINC_ETIMEDOUT.into()),
+            ("ZINC_WAIT_FOREVER", ZINC_WAIT_FOREVER.into()),
+        ];
+        for (name, value) in consts {
+            self.say(&format!("const {name} {value}"));
+        }
+        for code in [-1, -2, -9, -11, -17, -22, -28, -74, -110] {
+            let e = error_for(code);
+            self.say(&format!("message {} {e}", e.code()));
+        }
+        // Each function coerced to a fn pointer whose types the compiler infers from the
+        // declaration in zinc_core::ffi; Signature turns those types into the protocol's names.
+        let fns: [(&str, String); 8] = [
+            ("zinc_create", (ffi::zinc_create as unsafe extern "C" fn(_, _, _) -> _).describe()),
+            ("zinc_open", (ffi::zinc_open as unsafe extern "C" fn(_, _) -> _).describe()),
+            ("zinc_ptr", (ffi::zinc_ptr as unsafe extern "C" fn(_) -> _).describe()),
+            ("zinc_capacity", (ffi::zinc_capacity as unsafe extern "C" fn(_) -> _).describe()),
+            ("zinc_close", (ffi::zinc_close as unsafe extern "C" fn(_)).describe()),
+            ("zinc_notify", (ffi::zinc_notify as unsafe extern "C" fn(_)).describe()),
+            ("zinc_wait", (ffi::zinc_wait as unsafe extern "C" fn(_, _) -> _).describe()),
+            ("zinc_strerror", (ffi::zinc_strerror as extern "C" fn(_) -> _).describe()),
+        ];
+        for (name, sig) in fns {
+            self.say(&format!("fn {name} {sig}"));
+        }
     }
 }
+
+/// The `ZincError` a Rust caller gets for `code`.
+fn error_for(code: i32) -> ZincError {
+    match code {
+        ZINC_EPERM => ZincError::PermissionDenied,
+        ZINC_ENOENT => ZincError::NotFound,
+        ZINC_EBADF => ZincError::Closed,
+        ZINC_EAGAIN => ZincError::RingFull,
+        ZINC_EEXIST => ZincError::AlreadyExists,
+        ZINC_EINVAL => ZincError::InvalidArgument,
+        ZINC_EBADMSG => ZincError::CorruptedRegion,
+        ZINC_ETIMEDOUT => ZincError::TimedOut,
+        other => ZincError::Platform(-other),
+    }
+}
+
+/// Through the C ABI (a `SharedRegion` cannot be used after close): create `name`, close the
+/// handle, then either wait(0) on the closed handle or close it again. "<code> <message>" of
+/// the first failure, "0 success" when nothing failed.
+fn closed_handle_calls(name: &str, close_twice: bool) -> String {
+    let report = |rc: i32| {
+        // SAFETY: zinc_strerror returns a static NUL-terminated string for any code.
+        let text = unsafe { CStr::from_ptr(ffi::zinc_strerror(rc)) };
+        format!("{rc} {}", text.to_string_lossy())
+    };
+    let Ok(c_name) = CString::new(name) else { return report(ZINC_EINVAL) };
+    let mut h: ZincHandle = std::ptr::null_mut();
+    // SAFETY: a NUL-terminated name and a writable out-pointer; the handle is closed below, and
+    // the C ABI accepts closed handles (wait gives ZINC_EBADF, close does nothing).
+    unsafe {
+        let rc = ffi::zinc_create(c_name.as_ptr(), 4096, &mut h);
+        if rc != ZINC_OK {
+            return report(rc);
+        }
+        ffi::zinc_close(h);
+        if close_twice {
+            ffi::zinc_close(h);
+            return report(ZINC_OK);
+        }
+        report(ffi::zinc_wait(h, 0))
+    }
+}
+
+/// A type of the C ABI, by its protocol name (tests/matrix/README.md `abi`).
+trait AbiType {
+    const NAME: &'static str;
+}
+impl AbiType for i32 {
+    const NAME: &'static str = "i32";
+}
+impl AbiType for u32 {
+    const NAME: &'static str = "u32";
+}
+impl AbiType for usize {
+    const NAME: &'static str = "usize";
+}
+impl AbiType for () {
+    const NAME: &'static str = "void";
+}
+impl<T> AbiType for *const T {
+    const NAME: &'static str = "ptr";
+}
+impl<T> AbiType for *mut T {
+    const NAME: &'static str = "ptr";
+}
+
+/// "<ret> <arg>..." of a C function pointer type.
+trait Signature {
+    fn describe(self) -> String;
+}
+macro_rules! signature {
+    ($($arg:ident),*) => {
+        impl<R: AbiType, $($arg: AbiType),*> Signature for unsafe extern "C" fn($($arg),*) -> R {
+            fn describe(self) -> String {
+                [R::NAME, $($arg::NAME),*].join(" ")
+            }
+        }
+        impl<R: AbiType, $($arg: AbiType),*> Signature for extern "C" fn($($arg),*) -> R {
+            fn describe(self) -> String {
+                [R::NAME, $($arg::NAME),*].join(" ")
+            }
+        }
+    };
+}
+signature!(A);
+signature!(A, B);
+signature!(A, B, C);
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
