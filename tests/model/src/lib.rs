@@ -353,8 +353,9 @@ impl Sys {
 // Notify / wait
 // ================================================================================================
 
-pub const PARKED_ONE: u16 = 1 << 8;
-pub const PARKED_MASK: u16 = 0xFF << 8;
+/// `FLAG_PARKED` (header flags bit 1): a waiter may be asleep; the notifier that sees it clears
+/// it and wakes everyone (core/src/notify.rs).
+pub const PARKED: u16 = 1 << 1;
 
 /// Which protocol to run: the core's, or a deliberately broken one (negative controls, to show
 /// the model can find the bug it is meant to exclude).
@@ -362,7 +363,7 @@ pub const PARKED_MASK: u16 = 0xFF << 8;
 pub enum Variant {
     /// core/src/notify.rs.
     Core,
-    /// The notifier reads the parked count *before* bumping the counter.
+    /// The notifier reads the parked bit *before* bumping the counter.
     CheckBeforeBump,
     /// No SeqCst between the RMW and the following load, on either side (acquire/release only).
     NoSeqCst,
@@ -422,20 +423,23 @@ impl Shared {
             Variant::Core => {
                 self.seq.fetch_add(1, SeqCst);
                 fence(SeqCst);
-                if self.flags.load(SeqCst) & PARKED_MASK != 0 {
+                if self.flags.load(SeqCst) & PARKED != 0 {
+                    self.flags.fetch_and(!PARKED, SeqCst);
                     self.futex_wake_all();
                 }
             }
             Variant::CheckBeforeBump => {
-                let parked = self.flags.load(SeqCst) & PARKED_MASK != 0;
+                let parked = self.flags.load(SeqCst) & PARKED != 0;
                 self.seq.fetch_add(1, SeqCst);
                 if parked {
+                    self.flags.fetch_and(!PARKED, SeqCst);
                     self.futex_wake_all();
                 }
             }
             Variant::NoSeqCst => {
                 self.seq.fetch_add(1, AcqRel);
-                if self.flags.load(Acquire) & PARKED_MASK != 0 {
+                if self.flags.load(Acquire) & PARKED != 0 {
+                    self.flags.fetch_and(!PARKED, AcqRel);
                     self.futex_wake_all();
                 }
             }
@@ -451,20 +455,18 @@ impl Shared {
         }
         let seq_cst = self.variant != Variant::NoSeqCst;
         let rmw = if seq_cst { SeqCst } else { AcqRel };
-        // announce_parked: raise the count (bits 8..15), preserving the other bits.
-        let _ = self
-            .flags
-            .fetch_update(rmw, Acquire, |f| (f & PARKED_MASK != PARKED_MASK).then(|| f + PARKED_ONE));
+        // Announce: set the parked bit, preserving the other bits.
+        self.flags.fetch_or(PARKED, rmw);
         if seq_cst {
             fence(SeqCst);
         }
         if self.seq.load(if seq_cst { SeqCst } else { Acquire }) == last && self.futex_wait(last) {
-            // Asleep. A wake makes it re-check, withdraw and return; the scenario checks that
-            // some wake came (assert_no_lost_wakeup).
+            // Asleep. A wake makes it re-check and return; the scenario checks that some wake
+            // came (assert_no_lost_wakeup).
             return Waited::Asleep;
         }
-        // withdraw_parked
-        let _ = self.flags.fetch_update(rmw, Acquire, |f| (f & PARKED_MASK != 0).then(|| f - PARKED_ONE));
+        // The bit stays set: the next notify clears it with one needless wake, which is how a
+        // waiter killed while parked is forgotten too.
         Waited::Saw(self.seq.load(Acquire))
     }
 }
