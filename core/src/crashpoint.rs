@@ -6,9 +6,9 @@
 /// Every point the lifecycle passes, in order of appearance.
 pub const POINTS: &[&str] = &[
     "create:object",
+    "create:locked",
     "create:reserved",
     "create:published",
-    "create:locked",
     "create:linked",
     "reclaim:locked",
     "reclaim:retired",

@@ -10,13 +10,16 @@
 //! ```
 //!
 //! A region is a named POSIX shared-memory object (`/dev/shm/zinc_<name>`) with a 64-byte
-//! header ([`header`]) followed by `capacity` bytes of data that Zinc never interprets.
-//! Layers, bottom up:
-//! * [`platform`] — POSIX wrappers, and the backend (Linux: `O_TMPFILE` birth, shared futex;
-//!   portable: `O_EXCL` birth, polling), chosen at compile time;
-//! * [`header`], [`name`], [`error`] — the ABI's data: layout, names, codes;
-//! * [`region`] and [`notify`] — the crash-safe lifecycle and the notify/wait protocol;
-//! * [`ffi`] — the eight-function C ABI every other language binds to.
+//! header ([`layout`]) followed by `capacity` bytes of data that Zinc never interprets.
+//! Layers, bottom up (private modules in plain text):
+//! * [`error`] — codes and messages, used by every layer;
+//! * `platform` — POSIX wrappers (every existing object opened as untrusted input), and the
+//!   backend (Linux: `O_TMPFILE` birth, shared futex; portable: `O_EXCL` birth, polling),
+//!   chosen at compile time;
+//! * `header`, `name` — the ABI's data: layout and names;
+//! * `region` ([`SharedRegion`]) and `notify` — the crash-safe lifecycle and notify/wait;
+//! * [`admin`] — list, inspect, remove and collect regions from the outside (the `zinc` CLI);
+//! * [`ffi`] — the eight-function C ABI every other language binds to, over a handle table.
 
 pub mod admin;
 #[doc(hidden)]

@@ -4,7 +4,8 @@ use crate::error::{Result, ZincError};
 use std::ffi::CString;
 
 /// Longest accepted name on Linux: `zinc_` + 250 bytes fits NAME_MAX (255).
-/// macOS caps POSIX shm names at 31 bytes (PSHMNAMLEN), so portable names stay at 26 or fewer.
+/// macOS caps POSIX shm names at 31 bytes (PSHMNAMLEN) including the `/zinc_` prefix, so
+/// portable names stay at 25 bytes or fewer.
 pub const MAX_NAME_LEN: usize = 250;
 
 /// Prefix of every OS object: region `frame` lives in `/dev/shm/zinc_frame` on Linux.

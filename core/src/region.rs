@@ -9,11 +9,12 @@
 //!   exists (the creator's included), so this handle is the last one out: it marks the header
 //!   `RETIRED`, checks that the name still refers to *this* object (by device and inode), and
 //!   unlinks it. Failure means another handle lives; it simply drops its lock.
-//! * **create** on Linux builds the object unnamed (`O_TMPFILE`), reserves its memory, writes the
-//!   header, publishes `magic` last, takes its lock, and only then links the name with `linkat`,
-//!   which never replaces an existing name. Nobody can see a half-built region, and a crash
-//!   before the link leaves nothing behind. If the name is taken by an object that nobody holds
-//!   (every holder died), the object is *stale* and is reclaimed.
+//! * **create** on Linux first reclaims a stale holder of the name (or fails on a live one), then
+//!   builds the object unnamed (`O_TMPFILE`), takes its lock, reserves its memory, writes the
+//!   header, publishes `magic` last, and only then links the name with `linkat`, which never
+//!   replaces an existing name. Nobody can see a half-built region, and a crash before the link
+//!   leaves nothing behind. If the name is taken by an object that nobody holds (every holder
+//!   died), the object is *stale* and is reclaimed.
 //! * **open** first probes for an exclusive lock: if it gets it, nobody holds the object, so a
 //!   valid region there is stale (reclaimed, `NotFound`). Otherwise it takes a shared lock, then
 //!   re-checks that the name still refers to the object and that it is not `RETIRED`: an open
@@ -113,6 +114,7 @@ impl SharedRegion {
             if posix::try_lock(fd.as_raw_fd(), false)? == Lock::Busy {
                 continue;
             }
+            hit("create:locked");
             if backend::NAMED_AT_BIRTH && !posix::names_object(&shm_name, fd.as_raw_fd())? {
                 continue;
             }
@@ -126,7 +128,6 @@ impl SharedRegion {
             header.initialize(len - HEADER_SIZE as u64, name::fnv1a64(name.as_bytes()), posix::now_ns(), pid);
             header.publish();
             hit("create:published");
-            hit("create:locked");
             link_or_reclaim(&fd, &shm_name)?;
             hit("create:linked");
             unname.disarm();
