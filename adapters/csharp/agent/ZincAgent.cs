@@ -4,6 +4,9 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text;
 using Zinc;
 
@@ -71,6 +74,9 @@ namespace Zinc.Agent
                     break;
                 case "errors":
                     Errors();
+                    break;
+                case "abi":
+                    Abi();
                     break;
                 default:
                     Say("FAIL unknown command '" + a[0] + "'");
@@ -237,20 +243,69 @@ namespace Zinc.Agent
             Say("create_bad_name " + Failure(() => SharedRegion.Create("bad/name", 4096)));
             Say("create_bad_size " + Failure(() => SharedRegion.Create("zinc_parity_" + pid, 1000)));
             Say("open_missing " + Failure(() => SharedRegion.Open("zinc_parity_missing_" + pid)));
+            Say("open_nul_name " + Failure(() => SharedRegion.Open("zinc\0nul")));
+            Say("wait_closed " + Failure(() =>
+            {
+                var r = SharedRegion.Create("zinc_parity_closed_" + pid, 4096);
+                r.Dispose();
+                r.Wait(0);
+                return r;
+            }));
+            Say("double_close " + Failure(() =>
+            {
+                var r = SharedRegion.Create("zinc_parity_dc_" + pid, 4096);
+                r.Dispose();
+                r.Dispose();
+                return null;
+            }, ZincErrorCode.Ok));
             Say("DONE");
         }
 
-        private static string Failure(Func<SharedRegion> call)
+        // "<code> <message>" of the ZincException a call raised; a call that raises nothing is
+        // "0 <the core's text for 0>" when success was expected, otherwise a failure.
+        private static string Failure(Func<SharedRegion> call, int expected = int.MinValue)
         {
             try
             {
-                call().Dispose();
-                return "0 unexpectedly succeeded";
+                SharedRegion r = call();
+                if (r != null) r.Dispose();
+                return expected == ZincErrorCode.Ok ? ZincErrorCode.Ok + " " + ZincException.Describe(ZincErrorCode.Ok) : "0 unexpectedly succeeded";
             }
             catch (ZincException e)
             {
                 return e.Code + " " + e.Message;
             }
+        }
+
+        // What the adapter itself declares: its code constants (ZincErrorCode, and WaitForever as
+        // the core receives it), the message of its exception for each code, and the signature of
+        // each DllImport of "zinc_core" in Zinc.Native, read by reflection.
+        private static void Abi()
+        {
+            foreach (FieldInfo f in typeof(ZincErrorCode).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral))
+                Say("const ZINC_" + f.Name.ToUpperInvariant() + " " + f.GetRawConstantValue());
+            Say("const ZINC_WAIT_FOREVER " + unchecked((uint)SharedRegion.WaitForever));
+            foreach (int code in new[] { -1, -2, -9, -11, -17, -22, -28, -74, -110 })
+                Say("message " + code + " " + new ZincException(code).Message);
+            Type native = typeof(SharedRegion).Assembly.GetType("Zinc.Native", true);
+            foreach (MethodInfo m in native.GetMethods(BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static))
+            {
+                var import = (DllImportAttribute)m.GetCustomAttributes(typeof(DllImportAttribute), false).FirstOrDefault();
+                if (import == null || import.Value != "zinc_core") continue;
+                string entry = string.IsNullOrEmpty(import.EntryPoint) ? m.Name : import.EntryPoint;
+                Say("fn " + entry + " " + AbiType(m.ReturnType) + string.Concat(m.GetParameters().Select(p => " " + AbiType(p.ParameterType))));
+            }
+            Say("DONE");
+        }
+
+        private static string AbiType(Type t)
+        {
+            if (t == typeof(void)) return "void";
+            if (t == typeof(int)) return "i32";
+            if (t == typeof(uint)) return "u32";
+            if (t == typeof(UIntPtr)) return "usize";
+            if (t == typeof(IntPtr) || t.IsByRef || t.IsArray || t.IsPointer || t == typeof(string)) return "ptr";
+            throw new NotSupportedException("no C type for " + t);
         }
     }
 }

@@ -1,12 +1,12 @@
-// A tiny timing, not a test: `mono bin/ZincTests.exe bench [iterations]`.
-// Compares SharedRegion.Notify() (SafeHandle marshalling + the core's atomic increment and
-// futex wake check) with a bare P/Invoke of zinc_capacity(NULL), and Wait(0).
+// A tiny timing, not a test: `mono bin/ZincBench.exe [iterations]` (make bench-csharp).
+// Compares SharedRegion.Notify() (a P/Invoke + the core's atomic increment and futex wake check)
+// with a bare P/Invoke of zinc_capacity(NULL), and Wait(0).
 using System;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Zinc;
 
-namespace Zinc.Tests
+namespace Zinc.Bench
 {
     internal static class Bench
     {
@@ -24,9 +24,9 @@ namespace Zinc.Tests
             return ns;
         }
 
-        public static int Run(string[] args)
+        public static int Main(string[] args)
         {
-            int n = args.Length > 1 ? int.Parse(args[1]) : 2000000;
+            int n = args.Length > 0 ? int.Parse(args[0]) : 2000000;
             string name = "b_cs_" + Process.GetCurrentProcess().Id;
             using (var r = SharedRegion.Create(name, 4096))
             {

@@ -1,7 +1,7 @@
-// P/Invoke declarations for the eight functions of include/zinc.h, plus the logic that makes
-// DllImport("zinc_core") find the library (ZINC_LIB first, then the runtime's normal search).
-// Compiles with Mono's mcs -langversion:7.2 and with the .NET 6+ SDK (see Zinc.csproj).
+// P/Invoke declarations for the eight functions of include/zinc.h, and the one library lookup of
+// docs/ADAPTER_CONTRACT.md §2. Compiles with Mono's mcs -langversion:7.2 and with the .NET 6+ SDK.
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -11,212 +11,193 @@ using System.Text;
 namespace Zinc
 {
     /// <summary>
-    /// The native handle (<c>ZincHandle</c>, a <c>void*</c>). Wrapping it in a SafeHandle gives
-    /// three guarantees: the P/Invoke marshaller stores a new handle atomically (no leak if a
-    /// thread abort lands between the call and the assignment), <see cref="ReleaseHandle"/> runs
-    /// exactly once even from the finalizer thread, and every call that takes the handle holds a
-    /// reference for its duration, so a concurrent Dispose defers <c>zinc_close</c> until that call
-    /// (e.g. a blocking <c>zinc_wait</c>) has returned: close never races with another call.
+    /// The core's C ABI. A <c>ZincHandle</c> is passed as a plain <see cref="IntPtr"/>: the core's
+    /// handles are generation-checked slots, so a closed handle passed again is refused by the core
+    /// (-9 from wait, NULL from ptr, 0 from capacity, nothing from notify and close), and a close
+    /// from another thread wakes a blocked wait. The adapter therefore needs no reference counting.
     /// </summary>
-    internal sealed class ZincSafeHandle : SafeHandle
-    {
-        public ZincSafeHandle() : base(IntPtr.Zero, true) { }
-
-        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
-
-        protected override bool ReleaseHandle()
-        {
-            Native.zinc_close(handle);
-            return true;
-        }
-    }
-
     internal static class Native
     {
         internal const string Lib = "zinc_core";
 
-        // int32_t zinc_create(const char *name, uintptr_t capacity, ZincHandle *out);
-        // The name is passed as NUL-terminated UTF-8 bytes built by the adapter (see Utf8Z).
+        /// <summary>ZINC_WAIT_FOREVER: the timeout that never expires.</summary>
+        internal const uint WaitForever = uint.MaxValue;
+
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int zinc_create(byte[] name, UIntPtr capacity, out ZincSafeHandle handle);
+        internal static extern int zinc_create(byte[] name, UIntPtr capacity, out IntPtr handle);
 
-        // int32_t zinc_open(const char *name, ZincHandle *out);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int zinc_open(byte[] name, out ZincSafeHandle handle);
+        internal static extern int zinc_open(byte[] name, out IntPtr handle);
 
-        // uint8_t *zinc_ptr(ZincHandle h);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern IntPtr zinc_ptr(ZincSafeHandle handle);
+        internal static extern IntPtr zinc_ptr(IntPtr handle);
 
-        // uintptr_t zinc_capacity(ZincHandle h);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern UIntPtr zinc_capacity(ZincSafeHandle handle);
+        internal static extern UIntPtr zinc_capacity(IntPtr handle);
 
-        // Same function with a raw pointer: used only to probe that the library loads.
-        [DllImport(Lib, EntryPoint = "zinc_capacity", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern UIntPtr zinc_capacity_raw(IntPtr handle);
-
-        // void zinc_close(ZincHandle h);  (only ever called from ZincSafeHandle.ReleaseHandle)
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void zinc_close(IntPtr handle);
 
-        // void zinc_notify(ZincHandle h);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern void zinc_notify(ZincSafeHandle handle);
+        internal static extern void zinc_notify(IntPtr handle);
 
-        // int32_t zinc_wait(ZincHandle h, uint32_t timeout_ms);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int zinc_wait(ZincSafeHandle handle, uint timeoutMs);
+        internal static extern int zinc_wait(IntPtr handle, uint timeoutMs);
 
-        // const char *zinc_strerror(int32_t code);  (static string owned by the core: never freed)
+        // A static, NUL-terminated UTF-8 string owned by the core: never freed.
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr zinc_strerror(int code);
 
-        /// <summary>The core's message for a code, decoded from its static UTF-8 string.</summary>
+        /// <summary>The core's message for a code.</summary>
         internal static string StrError(int code)
         {
-            Loader.EnsureConfigured();
+            Loader.EnsureLoaded();
             return StrErrorCore(code);
         }
 
+        // Mono binds a P/Invoke when it compiles the method that calls it, so every first call
+        // lives in a method of its own, compiled only after the Loader has chosen the library.
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static unsafe string StrErrorCore(int code)
         {
             byte* p = (byte*)zinc_strerror(code);
-            if (p == null) return "unknown error " + code; // the core promises never NULL
             int n = 0;
             while (p[n] != 0) n++;
             return Encoding.UTF8.GetString(p, n);
         }
 
         /// <summary>
-        /// A string as the NUL-terminated UTF-8 bytes a <c>const char*</c> expects. A C string
-        /// cannot carry an embedded NUL, so such a name is refused here (otherwise the core would
-        /// silently see a shorter name); every other check is the core's.
+        /// A name as the NUL-terminated UTF-8 a <c>const char*</c> expects. A NUL inside the name
+        /// cannot cross the C ABI without truncating it, so it gets the core's EINVAL (-22); every
+        /// other rule is checked by the core.
         /// </summary>
-        internal static byte[] Utf8Z(string s, string paramName)
+        internal static byte[] Utf8Z(string s)
         {
-            if (s == null) throw new ArgumentNullException(paramName);
-            if (s.IndexOf('\0') >= 0)
-                throw new ArgumentException("a region name cannot contain a NUL character", paramName);
+            if (s == null) throw new ArgumentNullException("name");
+            if (s.IndexOf('\0') >= 0) throw new ZincException(ZincErrorCode.EINVAL);
             byte[] raw = Encoding.UTF8.GetBytes(s);
-            byte[] z = new byte[raw.Length + 1];
-            Buffer.BlockCopy(raw, 0, z, 0, raw.Length);
-            return z;
+            Array.Resize(ref raw, raw.Length + 1);
+            return raw;
         }
     }
 
     /// <summary>
-    /// Points DllImport("zinc_core") at the right file before the first call. Order:
-    /// 1. <c>$ZINC_LIB</c> when set (it must load: no fallback);
-    /// 2. libzinc_core.so beside Zinc.dll (found by the runtime itself);
-    /// 3. in a source checkout, &lt;repo&gt;/target/release/libzinc_core.so;
-    /// 4. the runtime's normal search: Mono dllmap config files, LD_LIBRARY_PATH, the loader cache.
-    /// For 1 and 3, .NET 6+ gets a <c>NativeLibrary.SetDllImportResolver</c> and Mono a global
-    /// dllmap entry through the runtime's exported <c>mono_dllmap_insert</c>.
+    /// Chooses the libzinc_core.so that DllImport("zinc_core") binds to, once, before the first
+    /// call (docs/ADAPTER_CONTRACT.md §2):
+    /// 1. <c>$ZINC_LIB</c> when set: it must load, there is no fallback;
+    /// 2. the package's copy, relative to Zinc.dll: <c>runtimes/linux-&lt;arch&gt;/native/</c> beside it
+    ///    (a NuGet build output), Zinc.dll's own directory (a RID-specific publish), and
+    ///    <c>../../runtimes/linux-&lt;arch&gt;/native/</c> (Zinc.dll used in place in the package);
+    /// 3. the system loader by name: libzinc_core.so.0, then libzinc_core.so.
+    /// Never the working directory. The choice is loaded with dlopen and handed to the runtime:
+    /// a <c>NativeLibrary</c> DllImport resolver on .NET, a global dllmap entry on Mono.
     /// </summary>
     internal static class Loader
     {
+        private const string File = "libzinc_core.so";
         private static readonly object Gate = new object();
-        private static bool _redirected;
         private static volatile bool _loaded;
-        private static string _chosen;
 
-        internal static void EnsureConfigured()
+        internal static void EnsureLoaded()
         {
             if (_loaded) return;
             lock (Gate)
             {
                 if (_loaded) return;
-                if (!_redirected)
+                var tried = new List<string>();
+                string env = Environment.GetEnvironmentVariable("ZINC_LIB");
+                IEnumerable<string> candidates = string.IsNullOrEmpty(env) ? Candidates() : new[] { env };
+                foreach (string path in candidates)
                 {
-                    string path = Environment.GetEnvironmentVariable("ZINC_LIB");
-                    if (string.IsNullOrEmpty(path)) path = CheckoutLibrary();
-                    if (!string.IsNullOrEmpty(path)) Redirect(path);
-                    _chosen = path;
-                    _redirected = true;
-                }
-                Probe();
-                _loaded = true;
-            }
-        }
-
-        /// <summary>
-        /// When Zinc.dll runs from a source checkout (…/adapters/csharp/bin) and no libzinc_core.so
-        /// sits beside it, the checkout's own core: &lt;repo&gt;/target/release/libzinc_core.so.
-        /// Null otherwise (then the runtime's normal search applies).
-        /// </summary>
-        private static string CheckoutLibrary()
-        {
-            try
-            {
-                string dir = Path.GetDirectoryName(typeof(Loader).Assembly.Location);
-                if (string.IsNullOrEmpty(dir) || File.Exists(Path.Combine(dir, LibFile))) return null;
-                for (var d = new DirectoryInfo(dir); d != null; d = d.Parent)
-                {
-                    if (File.Exists(Path.Combine(d.FullName, "include", "zinc.h")) &&
-                        File.Exists(Path.Combine(d.FullName, "core", "Cargo.toml")))
+                    IntPtr h = dlopen(path, RtldNow);
+                    if (h == IntPtr.Zero)
                     {
-                        string lib = Path.Combine(d.FullName, "target", "release", LibFile);
-                        return File.Exists(lib) ? lib : null;
+                        tried.Add((path == env ? "ZINC_LIB=" : "") + path + " (" + Marshal.PtrToStringAnsi(dlerror()) + ")");
+                        continue;
                     }
+                    Bind(path, h);
+                    Probe(path);
+                    _loaded = true;
+                    return;
                 }
+                throw new DllNotFoundException("zinc: cannot load " + File + "; tried: " + string.Join("; ", tried) +
+                    (string.IsNullOrEmpty(env) ? ". Set ZINC_LIB=/abs/path/libzinc_core.so or install the library." : ""));
             }
-            catch (Exception) { } // no location (e.g. loaded from bytes): use the normal search
-            return null;
         }
 
-        private const string LibFile = "libzinc_core.so";
-
-        private static void Redirect(string path)
+        private static IEnumerable<string> Candidates()
         {
-#if NET6_0_OR_GREATER
-            NativeLibrary.SetDllImportResolver(typeof(Loader).Assembly, (name, assembly, searchPath) =>
-                name == Native.Lib ? NativeLibrary.Load(path) : IntPtr.Zero);
-#else
-            if (Type.GetType("Mono.Runtime") != null)
+            string dir = null;
+            try
             {
-                try
-                {
-                    // Global map: consulted for every assembly that has no dllmap of its own
-                    // for "zinc_core" (an assembly's Zinc.dll.config entry would be checked first).
-                    MonoDllMap.mono_dllmap_insert(IntPtr.Zero, Native.Lib, null, path, null);
-                }
-                catch (Exception e) when (e is EntryPointNotFoundException || e is DllNotFoundException)
-                {
-                    Console.Error.WriteLine("zinc: cannot honour ZINC_LIB on this runtime (" + e.Message +
-                                            "); falling back to the default library search");
-                }
+                dir = Path.GetDirectoryName(typeof(Loader).Assembly.Location);
             }
-#endif
+            catch (Exception) { } // no location (e.g. loaded from bytes): no package copy
+            if (!string.IsNullOrEmpty(dir))
+            {
+                string native = Path.Combine("runtimes", "linux-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(), "native");
+                yield return Path.Combine(dir, native, File);
+                yield return Path.Combine(dir, File);
+                yield return Path.GetFullPath(Path.Combine(dir, "..", "..", native, File));
+            }
+            yield return File + ".0";
+            yield return File;
         }
 
-        // Load the library now, so that a missing library is reported with a useful hint.
-        // (NoInlining: Mono binds a P/Invoke when it compiles its caller; see SharedRegion.CreateCore.)
+        private static void Bind(string path, IntPtr handle)
+        {
+            // .NET Core 3+: a resolver for this assembly (looked up by reflection, since the
+            // package's Zinc.dll targets netstandard2.1, which has no NativeLibrary).
+            Type nl = Type.GetType("System.Runtime.InteropServices.NativeLibrary");
+            MethodInfo set = nl == null ? null : nl.GetMethod("SetDllImportResolver");
+            if (set != null)
+            {
+                Type resolverType = set.GetParameters()[1].ParameterType;
+                var resolver = Delegate.CreateDelegate(resolverType, new Resolver { Handle = handle }, "Resolve");
+                set.Invoke(null, new object[] { typeof(Loader).Assembly, resolver });
+            }
+            else if (Type.GetType("Mono.Runtime") != null)
+            {
+                // Mono: a global dllmap entry, consulted for every assembly without its own
+                // dllmap for "zinc_core". The same file is already loaded, so this binds to it.
+                mono_dllmap_insert(IntPtr.Zero, Native.Lib, null, path, null);
+            }
+        }
+
+        private sealed class Resolver
+        {
+            internal IntPtr Handle;
+
+            public IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+            {
+                return name == Native.Lib ? Handle : IntPtr.Zero;
+            }
+        }
+
+        // One call through DllImport proves the runtime bound "zinc_core" to the chosen file.
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void Probe()
+        private static void Probe(string path)
         {
             try
             {
-                Native.zinc_capacity_raw(IntPtr.Zero);
+                Native.zinc_capacity(IntPtr.Zero);
             }
-            catch (DllNotFoundException e)
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
             {
-                throw new DllNotFoundException(
-                    "cannot load the Zinc core (" + (string.IsNullOrEmpty(_chosen) ? LibFile : _chosen) +
-                    "): set ZINC_LIB=/absolute/path/libzinc_core.so or put its directory on LD_LIBRARY_PATH (" +
-                    e.Message + ")", e);
+                throw new DllNotFoundException("zinc: cannot load " + File + ": " + path + " loads, but the runtime did not bind it (" + e.Message + ")", e);
             }
         }
 
-#if !NET6_0_OR_GREATER
-        private static class MonoDllMap
-        {
-            // Exported by the Mono runtime (libmonosgen / the mono executable).
-            [DllImport("__Internal", CallingConvention = CallingConvention.Cdecl)]
-            internal static extern void mono_dllmap_insert(IntPtr assembly, string dll, string func,
-                                                           string tdll, string tfunc);
-        }
-#endif
+        private const int RtldNow = 2;
+
+        [DllImport("libdl.so.2")]
+        private static extern IntPtr dlopen(string file, int mode);
+
+        [DllImport("libdl.so.2")]
+        private static extern IntPtr dlerror();
+
+        // Exported by the Mono runtime itself.
+        [DllImport("__Internal", CallingConvention = CallingConvention.Cdecl)]
+        private static extern void mono_dllmap_insert(IntPtr assembly, string dll, string func, string tdll, string tfunc);
     }
 }

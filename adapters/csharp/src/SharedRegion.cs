@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -12,38 +11,23 @@ namespace Zinc
     /// shared pages, visible to every process that maps the region.
     /// </summary>
     /// <remarks>
-    /// <para><b>View lifetime.</b> <see cref="Dispose"/> never unmaps memory that a tracked view
-    /// still uses: a <see cref="RegionLease"/> from <see cref="Acquire"/> holds a reference on the
-    /// native handle, and the unmap is deferred until the last lease is disposed. Spans from
-    /// <see cref="Bytes()"/> and <see cref="AsSpan{T}()"/> on the region itself are valid until
-    /// <see cref="Dispose"/>; <c>Span</c> is stack-only (no fields, lambdas, iterators or
-    /// <c>await</c>), so such a span can only outlive the mapping if the very code that holds it
-    /// disposes the region and then keeps using it: take a lease when the region may be disposed
-    /// while a span is in use (e.g. by another thread).</para>
-    /// <para><b>Limits.</b> A <c>Span</c> holds at most <see cref="int.MaxValue"/> elements, so
-    /// <see cref="Bytes()"/> fails with <see cref="InvalidOperationException"/> for regions of 2 GiB
-    /// and more: use the windowed <see cref="Bytes(long, int)"/> there.</para>
+    /// <para><b>View lifetime.</b> Spans from <see cref="MappedMemory.Bytes()"/> and
+    /// <see cref="MappedMemory.AsSpan{T}()"/> are valid until <see cref="MappedMemory.Dispose"/>.
+    /// A <c>Span</c> is stack-only, so only code that disposes the region itself (or lets another
+    /// thread do it) can outlive the mapping; where that can happen take a
+    /// <see cref="RegionLease"/> from <see cref="Acquire"/>: it holds its own handle, so its
+    /// views stay mapped until the lease is disposed.</para>
     /// <para><b>Threads.</b> <see cref="Notify"/>, <see cref="Wait"/> and views may be used from
-    /// several threads at once. Concurrent waits on one handle share its cursor: each wakes on
-    /// a notification, but one that a wait already consumed is not seen by a wait that starts
-    /// later (open one handle per consumer for independent cursors). A <see cref="Dispose"/> from
-    /// another thread makes a blocked <see cref="Wait"/> throw <see cref="ObjectDisposedException"/>
-    /// within ~0.2 s; the handle is closed once that wait has returned, never under it.</para>
+    /// several threads at once. Concurrent waits on one handle share its cursor. A
+    /// <see cref="MappedMemory.Dispose"/> from another thread wakes a blocked <see cref="Wait"/>,
+    /// which throws <see cref="ZincException"/> with <see cref="ZincErrorCode.EBADF"/> (-9).</para>
     /// </remarks>
-    public sealed class SharedRegion : MappedMemory, IDisposable
+    public sealed class SharedRegion : MappedMemory
     {
         /// <summary>Pass to <see cref="Wait"/> to wait without a timeout (same as <see cref="Timeout.Infinite"/>).</summary>
         public const int WaitForever = Timeout.Infinite;
 
-        private readonly ZincSafeHandle _handle;
-        private int _disposed;
-
-        private SharedRegion(string name, ZincSafeHandle handle)
-            : base(Native.zinc_ptr(handle), (ulong)Native.zinc_capacity(handle))
-        {
-            Name = name;
-            _handle = handle;
-        }
+        private SharedRegion(string name, IntPtr handle) : base(name, handle) { }
 
         /// <summary>
         /// Creates the region <paramref name="name"/> with <paramref name="capacity"/> usable bytes
@@ -53,50 +37,126 @@ namespace Zinc
         /// <exception cref="ZincException">EEXIST, EINVAL (bad name or size), ENOSPC (-28), …</exception>
         public static SharedRegion Create(string name, ulong capacity)
         {
-            byte[] cname = Native.Utf8Z(name, "name");
+            byte[] cname = Native.Utf8Z(name);
             if (UIntPtr.Size == 4 && capacity > uint.MaxValue)
-                throw new ArgumentOutOfRangeException("capacity", capacity,
-                    "capacity does not fit this process's uintptr_t (32-bit)");
-            Loader.EnsureConfigured();
-            ZincSafeHandle h;
-            int rc = CreateCore(cname, new UIntPtr(capacity), out h);
-            return Wrap(name, rc, h);
+                throw new ArgumentOutOfRangeException("capacity", capacity, "capacity does not fit this process's uintptr_t (32-bit)");
+            Loader.EnsureLoaded();
+            return new SharedRegion(name, CreateCore(cname, new UIntPtr(capacity)));
         }
 
         /// <summary>Opens the existing live region <paramref name="name"/>.</summary>
         /// <exception cref="ZincException">ENOENT, EBADMSG (corrupted), EPERM, EINVAL (bad name), …</exception>
         public static SharedRegion Open(string name)
         {
-            byte[] cname = Native.Utf8Z(name, "name");
-            Loader.EnsureConfigured();
-            ZincSafeHandle h;
-            int rc = OpenCore(cname, out h);
-            return Wrap(name, rc, h);
+            byte[] cname = Native.Utf8Z(name);
+            Loader.EnsureLoaded();
+            return new SharedRegion(name, OpenCore(cname));
         }
 
-        // Mono binds a P/Invoke when it compiles the method that calls it, so the first calls
-        // live in methods of their own, compiled only after Loader has applied ZINC_LIB.
+        // Every method that calls the core is NoInlining: Mono binds a P/Invoke when it compiles
+        // the calling method, which must happen after Loader.EnsureLoaded (see Native.StrErrorCore).
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static int CreateCore(byte[] name, UIntPtr capacity, out ZincSafeHandle h)
+        private static IntPtr CreateCore(byte[] name, UIntPtr capacity)
         {
-            return Native.zinc_create(name, capacity, out h);
+            IntPtr h;
+            Check(Native.zinc_create(name, capacity, out h));
+            return h;
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static int OpenCore(byte[] name, out ZincSafeHandle h)
+        internal static IntPtr OpenCore(byte[] name)
         {
-            return Native.zinc_open(name, out h);
+            IntPtr h;
+            Check(Native.zinc_open(name, out h));
+            return h;
         }
 
-        private static SharedRegion Wrap(string name, int rc, ZincSafeHandle h)
+        private static void Check(int rc)
         {
-            if (rc != 0)
-            {
-                if (h != null) h.Dispose(); // NULL on failure (the core's contract); nothing to close
-                throw new ZincException(rc);
-            }
-            return new SharedRegion(name, h);
+            if (rc != 0) throw new ZincException(rc);
         }
+
+        /// <summary>
+        /// A lease: a second handle on this region (opened by name), whose views stay mapped until
+        /// the lease is disposed, whatever happens to this <see cref="SharedRegion"/> meanwhile.
+        /// </summary>
+        public RegionLease Acquire()
+        {
+            Data(); // -9 once this region is disposed
+            return new RegionLease(this, OpenCore(Native.Utf8Z(Name)));
+        }
+
+        /// <summary>Signals every waiter of this region in every process (notifications coalesce); a no-op once disposed.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public void Notify()
+        {
+            Native.zinc_notify(Handle);
+            GC.KeepAlive(this);
+        }
+
+        /// <summary>
+        /// Waits until the region is notified (true) or <paramref name="timeoutMs"/> expires (false).
+        /// A notification since this handle's last wait (or its open) returns at once, including
+        /// this handle's own <see cref="Notify"/>; 0 polls; <see cref="WaitForever"/> (-1) waits
+        /// without a timeout. A disposed region, or a Dispose from another thread during the wait,
+        /// gives <see cref="ZincException"/> with code -9 (EBADF).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public bool Wait(int timeoutMs)
+        {
+            if (timeoutMs < WaitForever)
+                throw new ArgumentOutOfRangeException("timeoutMs", timeoutMs, "timeout must be >= 0 milliseconds, or -1 (WaitForever)");
+            int rc = Native.zinc_wait(Handle, timeoutMs == WaitForever ? Native.WaitForever : (uint)timeoutMs);
+            GC.KeepAlive(this);
+            if (rc == ZincErrorCode.ETIMEDOUT) return false;
+            Check(rc);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A second handle on a region, from <see cref="SharedRegion.Acquire"/>: its views stay valid
+    /// until the lease is disposed, even if the region is disposed first.
+    /// </summary>
+    public sealed class RegionLease : MappedMemory
+    {
+        internal RegionLease(SharedRegion region, IntPtr handle) : base(region.Name, handle)
+        {
+            Region = region;
+        }
+
+        /// <summary>The region this lease was taken from (possibly disposed already).</summary>
+        public SharedRegion Region { get; }
+    }
+
+    /// <summary>
+    /// One core handle and the zero-copy views of its mapping, shared by <see cref="SharedRegion"/>
+    /// and <see cref="RegionLease"/>. After <see cref="Dispose"/>, views throw the core's -9
+    /// (EBADF) error, <see cref="Capacity"/> is 0 and a second Dispose does nothing.
+    /// </summary>
+    public abstract class MappedMemory : IDisposable
+    {
+        private readonly IntPtr _handle;
+        private readonly ulong _capacity;
+        private int _disposed;
+
+        /// <summary>Takes ownership of an open core handle.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private protected MappedMemory(string name, IntPtr handle)
+        {
+            Name = name;
+            _handle = handle;
+            _capacity = (ulong)Native.zinc_capacity(handle);
+        }
+
+        /// <summary>A region nobody disposed is closed when it is collected.</summary>
+        ~MappedMemory()
+        {
+            Native.zinc_close(_handle);
+        }
+
+        /// <summary>The core handle (still passed after Dispose: the core refuses a closed one).</summary>
+        private protected IntPtr Handle { get { return _handle; } }
 
         /// <summary>The name the region was created or opened with.</summary>
         public string Name { get; }
@@ -104,160 +164,41 @@ namespace Zinc
         /// <summary>True once <see cref="Dispose"/> has run.</summary>
         public bool IsDisposed { get { return Volatile.Read(ref _disposed) != 0; } }
 
-        /// <summary>
-        /// A lease on the mapping: while it is alive the region's memory stays mapped even if the
-        /// region is disposed (the unmap is deferred to the last lease's Dispose).
-        /// </summary>
-        public RegionLease Acquire()
+        /// <summary>Usable bytes in the data area; 0 once disposed.</summary>
+        public ulong Capacity
         {
-            ThrowIfDisposed();
-            bool added = false;
-            _handle.DangerousAddRef(ref added); // throws ObjectDisposedException if closed meanwhile
-            return new RegionLease(this, _handle, _ptr, _capacity);
-        }
-
-        /// <summary>Signals every waiter of this region in every process (notifications coalesce).</summary>
-        public void Notify()
-        {
-            ThrowIfDisposed();
-            Native.zinc_notify(_handle);
-        }
-
-        /// <summary>
-        /// Waits until the region is notified (true) or <paramref name="timeoutMs"/> expires (false).
-        /// A notification since this handle's last wait (or its open) returns at once, including
-        /// this handle's own <see cref="Notify"/>; 0 polls; <see cref="WaitForever"/> (-1) waits
-        /// without a timeout. If another thread disposes the region meanwhile, the wait ends
-        /// with <see cref="ObjectDisposedException"/> within about <see cref="DisposeCheckMs"/> ms.
-        /// </summary>
-        public bool Wait(int timeoutMs)
-        {
-            if (timeoutMs < WaitForever)
-                throw new ArgumentOutOfRangeException("timeoutMs", timeoutMs,
-                    "timeout must be >= 0 milliseconds, or -1 (WaitForever)");
-            ThrowIfDisposed();
-            // Long waits run in slices so that a Dispose from another thread is noticed: the
-            // blocked call holds a reference on the handle, which would otherwise keep the region
-            // open until a notification came. A timed-out slice changes no state in the core.
-            Stopwatch clock = timeoutMs > DisposeCheckMs ? Stopwatch.StartNew() : null;
-            while (true)
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            get
             {
-                int slice = timeoutMs;
-                if (timeoutMs == WaitForever || timeoutMs > DisposeCheckMs)
-                {
-                    long left = timeoutMs == WaitForever ? DisposeCheckMs : timeoutMs - clock.ElapsedMilliseconds;
-                    if (left <= 0) return false;
-                    slice = (int)Math.Min(left, DisposeCheckMs);
-                }
-                int rc = Native.zinc_wait(_handle, (uint)slice);
-                if (rc == 0) return true;
-                if (rc != ZincErrorCode.ETIMEDOUT) throw new ZincException(rc);
-                if (slice == timeoutMs) return false;
-                ThrowIfDisposed();
+                ulong c = (ulong)Native.zinc_capacity(_handle);
+                GC.KeepAlive(this);
+                return c;
             }
         }
 
-        /// <summary>How often a long <see cref="Wait"/> checks whether the region was disposed.</summary>
-        public const int DisposeCheckMs = 200;
-
-        /// <summary>
-        /// Closes this handle (idempotent). The mapping is unmapped at once unless a
-        /// <see cref="RegionLease"/> or a call in another thread still uses it, in which case the
-        /// last of those closes it. A region never disposed is closed by its finalizer.
-        /// </summary>
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) _handle.Dispose();
-        }
-
-        public override string ToString()
-        {
-            return IsDisposed ? "SharedRegion(" + Name + ", disposed)"
-                              : "SharedRegion(" + Name + ", " + _capacity + " bytes)";
-        }
-
-        protected override void ThrowIfDisposed()
-        {
-            if (IsDisposed) throw new ObjectDisposedException("SharedRegion", "the region '" + Name + "' has been disposed");
-        }
-    }
-
-    /// <summary>
-    /// Keeps a region's mapping alive: views taken from a lease stay valid until the lease is
-    /// disposed, whatever happens to the <see cref="SharedRegion"/> meanwhile. Dispose every lease
-    /// (a forgotten lease keeps the region open until the process exits).
-    /// </summary>
-    public sealed class RegionLease : MappedMemory, IDisposable
-    {
-        private readonly ZincSafeHandle _handle;
-        private int _disposed;
-
-        internal RegionLease(SharedRegion region, ZincSafeHandle handle, IntPtr ptr, ulong capacity)
-            : base(ptr, capacity)
-        {
-            Region = region;
-            _handle = handle;
-        }
-
-        /// <summary>The region this lease belongs to (possibly disposed already).</summary>
-        public SharedRegion Region { get; }
-
-        public bool IsDisposed { get { return Volatile.Read(ref _disposed) != 0; } }
-
-        /// <summary>Releases the lease (idempotent); closes the handle if the region was disposed and this was the last user.</summary>
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) _handle.DangerousRelease();
-        }
-
-        protected override void ThrowIfDisposed()
-        {
-            if (IsDisposed) throw new ObjectDisposedException("RegionLease", "the lease on '" + Region.Name + "' has been disposed");
-        }
-    }
-
-    /// <summary>
-    /// The zero-copy views shared by <see cref="SharedRegion"/> and <see cref="RegionLease"/>:
-    /// every member checks that its owner is still usable, then builds a bounds-checked view.
-    /// </summary>
-    public abstract class MappedMemory
-    {
-        private protected readonly IntPtr _ptr;
-        private protected readonly ulong _capacity;
-
-        private protected MappedMemory(IntPtr ptr, ulong capacity)
-        {
-            _ptr = ptr;
-            _capacity = capacity;
-        }
-
-        /// <summary>Throws <see cref="ObjectDisposedException"/> once the owner is disposed.</summary>
-        protected abstract void ThrowIfDisposed();
-
-        /// <summary>Usable bytes in the data area.</summary>
-        public ulong Capacity
-        {
-            get { ThrowIfDisposed(); return _capacity; }
-        }
-
         /// <summary>The native address of the data area (byte 64 of the mapping), valid until Dispose.</summary>
-        public IntPtr Pointer
+        public IntPtr Pointer { get { return Data(); } }
+
+        /// <summary>The data area from the core; NULL means the handle was closed: -9 (EBADF).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private protected IntPtr Data()
         {
-            get { ThrowIfDisposed(); return _ptr; }
+            IntPtr p = Native.zinc_ptr(_handle);
+            GC.KeepAlive(this);
+            if (p == IntPtr.Zero) throw new ZincException(ZincErrorCode.EBADF);
+            return p;
         }
 
         /// <summary>The whole data area as bytes (regions below 2 GiB).</summary>
         public Span<byte> Bytes()
         {
-            ThrowIfDisposed();
-            return View.Whole<byte>(_ptr, _capacity);
+            return View.Whole<byte>(Data(), _capacity);
         }
 
         /// <summary>A window of <paramref name="length"/> bytes at <paramref name="offset"/>; works at any offset of any region.</summary>
         public Span<byte> Bytes(long offset, int length)
         {
-            ThrowIfDisposed();
-            return View.Window<byte>(_ptr, _capacity, offset, length);
+            return View.Window<byte>(Data(), _capacity, offset, length);
         }
 
         /// <summary>
@@ -272,8 +213,7 @@ namespace Zinc
             where T : struct
 #endif
         {
-            ThrowIfDisposed();
-            return View.Whole<T>(_ptr, _capacity);
+            return View.Whole<T>(Data(), _capacity);
         }
 
         /// <summary><paramref name="count"/> elements of <typeparamref name="T"/> starting <paramref name="byteOffset"/> bytes into the data area.</summary>
@@ -284,12 +224,29 @@ namespace Zinc
             where T : struct
 #endif
         {
-            ThrowIfDisposed();
-            return View.Window<T>(_ptr, _capacity, byteOffset, count);
+            return View.Window<T>(Data(), _capacity, byteOffset, count);
+        }
+
+        /// <summary>
+        /// Closes the handle: unmaps at once (the core first wakes this handle's waiters, which get
+        /// -9, and lets calls in flight finish). A second Dispose does nothing.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public void Dispose()
+        {
+            Volatile.Write(ref _disposed, 1);
+            Native.zinc_close(_handle); // the core makes a second close a no-op
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>"SharedRegion(name, N bytes)", or "(name, disposed)".</summary>
+        public override string ToString()
+        {
+            return GetType().Name + "(" + Name + (IsDisposed ? ", disposed)" : ", " + _capacity + " bytes)");
         }
     }
 
-    /// <summary>Span construction over the mapping, with the bounds and size checks of §7.</summary>
+    /// <summary>Span construction over the mapping, with the bounds and size checks of SPEC §7.</summary>
     internal static class View
     {
         internal static unsafe Span<T> Whole<T>(IntPtr ptr, ulong capacity)
@@ -299,12 +256,12 @@ namespace Zinc
             where T : struct
 #endif
         {
-            int size = SizeOf<T>();
-            ulong count = capacity / (ulong)size;
+            ulong count = capacity / (ulong)SizeOf<T>();
             if (count > int.MaxValue)
                 throw new InvalidOperationException(
                     "the region's " + capacity + " bytes exceed what one Span<" + typeof(T).Name +
-                    "> can hold (" + int.MaxValue + " elements, i.e. below 2 GiB for bytes): use the windowed Bytes(offset, length) or AsSpan<T>(byteOffset, count)");
+                    "> can hold (" + int.MaxValue + " elements, i.e. below 2 GiB for bytes): " +
+                    "use the windowed Bytes(offset, length) or AsSpan<T>(byteOffset, count)");
             return new Span<T>((void*)ptr, (int)count);
         }
 
@@ -315,13 +272,11 @@ namespace Zinc
             where T : struct
 #endif
         {
-            int size = SizeOf<T>();
             if (byteOffset < 0 || (ulong)byteOffset > capacity)
-                throw new ArgumentOutOfRangeException("offset", byteOffset,
-                    "offset must be within the region's data area [0, " + capacity + "]");
+                throw new ArgumentOutOfRangeException("offset", byteOffset, "offset must be within the region's data area [0, " + capacity + "]");
             if (count < 0)
                 throw new ArgumentOutOfRangeException("length", count, "length must not be negative");
-            ulong bytes = (ulong)count * (ulong)size;
+            ulong bytes = (ulong)count * (ulong)SizeOf<T>();
             if (bytes > capacity - (ulong)byteOffset)
                 throw new ArgumentOutOfRangeException("length", count,
                     "the window [" + byteOffset + ", " + byteOffset + " + " + bytes + ") runs past the region's capacity " + capacity);

@@ -5,11 +5,14 @@ namespace Zinc
     /// <summary>The core's error codes (include/zinc.h); fixed on every platform.</summary>
     public static class ZincErrorCode
     {
+        /// <summary>Success.</summary>
         public const int Ok = 0;
         /// <summary>PermissionDenied: the OS refused access (EACCES or EPERM).</summary>
         public const int EPERM = -1;
         /// <summary>NotFound: open of a name with no live region.</summary>
         public const int ENOENT = -2;
+        /// <summary>Closed: the handle was closed (wait or a view after Dispose, or during a wait).</summary>
+        public const int EBADF = -9;
         /// <summary>RingFull: reserved for the notification ring.</summary>
         public const int EAGAIN = -11;
         /// <summary>AlreadyExists: create of a name held by a live region.</summary>
@@ -29,6 +32,7 @@ namespace Zinc
                 case Ok: return "OK";
                 case EPERM: return "EPERM";
                 case ENOENT: return "ENOENT";
+                case EBADF: return "EBADF";
                 case EAGAIN: return "EAGAIN";
                 case EEXIST: return "EEXIST";
                 case EINVAL: return "EINVAL";
@@ -47,9 +51,8 @@ namespace Zinc
     /// </summary>
     public class ZincException : InvalidOperationException
     {
-        public ZincException(int code) : this(code, Native.StrError(code)) { }
-
-        public ZincException(int code, string message) : base(message)
+        /// <summary>The exception for the core's <paramref name="code"/>, with the core's message for it.</summary>
+        public ZincException(int code) : base(Native.StrError(code))
         {
             Code = code;
             HResult = code;
@@ -67,6 +70,7 @@ namespace Zinc
             return Native.StrError(code);
         }
 
+        /// <summary>Type, symbolic name, code and the core's message, then the stack trace.</summary>
         public override string ToString()
         {
             return GetType().FullName + " (" + ErrorName + ", " + Code + "): " + Message +

@@ -78,6 +78,7 @@ namespace Zinc.Tests
         [DllImport("zinc_core", EntryPoint = "zinc_strerror")]
         private static extern IntPtr zinc_strerror_raw(int code);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         public static string RawStrError(int code)
         {
             IntPtr p = zinc_strerror_raw(code);
@@ -157,9 +158,10 @@ namespace Zinc.Tests
         }
 
         /// <summary>Starts `mono EXE ARGS` (optionally behind a wrapper command such as setpriv).</summary>
-        public static Peer StartExe(string exe, string args, IDictionary<string, string> env = null, string wrapper = null)
+        public static Peer StartExe(string exe, string args, IDictionary<string, string> env = null, string wrapper = null, string cwd = null)
         {
             var psi = new ProcessStartInfo();
+            if (cwd != null) psi.WorkingDirectory = cwd;
             string mono = T.MonoPath();
             string cmd = "\"" + exe + "\" " + args;
             if (wrapper != null)
