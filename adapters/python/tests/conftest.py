@@ -1,5 +1,6 @@
 """Shared fixtures: unique region names, child processes, and a /dev/shm leak check per test."""
 
+import contextlib
 import gc
 import itertools
 import os
@@ -15,6 +16,9 @@ PKG_ROOT = HERE.parent  # adapters/python
 SRC = PKG_ROOT / "src"
 REPO = PKG_ROOT.parent.parent
 sys.path.insert(0, str(SRC))
+# The adapter never looks into a checkout by itself (docs/ADAPTER_CONTRACT.md section 2): the
+# suite names the core it tests, as `make test-python` does.
+os.environ.setdefault("ZINC_LIB", str(REPO / "target" / "release" / "libzinc_core.so"))
 
 PREFIX = f"t_py_{os.getpid()}_"
 _counter = itertools.count()
@@ -30,8 +34,10 @@ def shm_leftovers():
 @pytest.fixture
 def new_name():
     """A factory of unique region names (t_py_<pid>_<counter>)."""
+
     def make():
         return f"{PREFIX}{next(_counter)}"
+
     return make
 
 
@@ -48,10 +54,8 @@ def no_shm_leak():
     gc.collect()
     left = sorted(set(shm_leftovers()) - before)
     for n in left:  # clean up so one failure does not cascade, then fail
-        try:
+        with contextlib.suppress(OSError):
             os.unlink("/dev/shm/" + n)
-        except OSError:
-            pass
     assert not left, f"test leaked shared memory objects: {left}"
 
 
@@ -67,8 +71,13 @@ class Child:
     def __init__(self, code):
         self.proc = subprocess.Popen(
             [sys.executable, "-c", textwrap.dedent(code)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, env=child_env(), bufsize=1)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+            bufsize=1,
+        )
 
     def send(self, line):
         self.proc.stdin.write(line + "\n")
@@ -90,7 +99,7 @@ class Child:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             out, err = self.proc.communicate()
-            raise AssertionError(f"child hung; stderr: {err}")
+            raise AssertionError(f"child hung; stderr: {err}") from None
         assert self.proc.returncode == 0, f"child failed rc={self.proc.returncode}: {err}"
         return out
 
@@ -103,16 +112,15 @@ def spawn():
         c = Child(code)
         children.append(c)
         return c
+
     yield start
     for c in children:
         if c.proc.poll() is None:
             c.proc.kill()
             c.proc.wait()
         for f in (c.proc.stdin, c.proc.stdout, c.proc.stderr):
-            try:
+            with contextlib.suppress(OSError):
                 f.close()
-            except OSError:
-                pass
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -13,9 +13,21 @@ def test_bench_compiles():
 
 
 def test_bench_quick_run():
-    out = subprocess.run([sys.executable, str(BENCH), "--quick"], env=child_env(),
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, str(BENCH), "--quick"],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
-    for label in ("zinc, in place", "shared_memory + Pipe", "mp.Queue (pickle)", "unix socket",
-                  "SharedRegion.notify()", "SharedRegion.wait(0)", "bare cffi call"):
+    for label in (
+        "zinc, in place",
+        "shared_memory + Pipe",
+        "mp.Queue (pickle)",
+        "unix socket",
+        "SharedRegion.notify()",
+        "SharedRegion.wait(0)",
+        "bare cffi call",
+    ):
         assert label in out.stdout, out.stdout

@@ -1,87 +1,103 @@
-"""Packaging: `pip install adapters/python` into a clean venv carries the core; ZINC_LIB wins."""
+"""How the core library is found (docs/ADAPTER_CONTRACT.md section 2), the header-made cdef,
+and the version. Installing the wheel and the sdist is tested by tests/dist/python.sh."""
 
 import os
+import re
+import shutil
 import subprocess
 import sys
-import textwrap
-
-import pytest
 
 from conftest import PKG_ROOT, REPO, SRC
 
-SMOKE = textwrap.dedent("""
-    import os, sys, zinc
-    name = sys.argv[1]
-    print("LIB", zinc.LIBRARY_PATH)
-    with zinc.SharedRegion.create(name, 8192) as r, zinc.SharedRegion.open(name) as o:
-        r.as_buffer()[:3] = b"abc"
-        r.notify()
-        assert o.wait(1000) and bytes(o.as_buffer()[:3]) == b"abc"
-    try:
-        zinc.SharedRegion.open(name)
-    except FileNotFoundError:
-        print("OK")
-""")
+import zinc
+
+BUILT = str(REPO / "target" / "release" / "libzinc_core.so")
+SHOW = "import zinc; print(zinc.LIBRARY_PATH)"
 
 
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("ZINC_LIB", "PYTHONPATH", "LD_LIBRARY_PATH", "VIRTUAL_ENV",
-                        "PYTHONHOME")}
-    env.update(extra)
-    return env
+def run(code, cwd, pythonpath=SRC, **env_extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("ZINC_LIB", "PYTHONPATH", "LD_LIBRARY_PATH", "VIRTUAL_ENV")
+    }
+    env.update(PYTHONPATH=str(pythonpath), **env_extra)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=str(cwd),
+        timeout=60,
+    )
 
 
-def test_pip_install_into_clean_venv(tmp_path, name):
-    venv = tmp_path / "venv"
-    base_python = getattr(sys, "_base_executable", sys.executable)
-    subprocess.run([base_python, "-m", "venv", str(venv)], check=True, env=clean_env(),
-                   timeout=300)
-    vpy = str(venv / "bin" / "python")
-    proc = subprocess.run([vpy, "-m", "pip", "install", "--quiet", str(PKG_ROOT)],
-                          env=clean_env(), capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    # run from an empty directory so nothing from the source tree can be picked up
-    run = subprocess.run([vpy, "-c", SMOKE, name], cwd=str(tmp_path), env=clean_env(),
-                         capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    lines = run.stdout.split("\n")
-    lib = lines[0].split(" ", 1)[1]
-    assert lib.startswith(str(venv)) and lib.endswith("zinc/libzinc_core.so"), lib
-    assert lines[1] == "OK"
-    # type information ships with the package
-    site = subprocess.run([vpy, "-c", "import zinc, os; print(os.path.dirname(zinc.__file__))"],
-                          cwd=str(tmp_path), env=clean_env(), capture_output=True, text=True)
-    assert os.path.isfile(os.path.join(site.stdout.strip(), "py.typed"))
-    # ZINC_LIB overrides the bundled copy
-    built = str(REPO / "target" / "release" / "libzinc_core.so")
-    run = subprocess.run([vpy, "-c", SMOKE, name], cwd=str(tmp_path),
-                         env=clean_env(ZINC_LIB=built), capture_output=True, text=True,
-                         timeout=120)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.split("\n")[0] == f"LIB {built}"
+def packaged_copy(tmp_path):
+    """A copy of the zinc package with the library inside, as the wheel installs it."""
+    site = tmp_path / "site"
+    shutil.copytree(SRC / "zinc", site / "zinc")
+    shutil.copy(REPO / "include" / "zinc.h", site / "zinc" / "zinc.h")
+    shutil.copy(BUILT, site / "zinc" / "libzinc_core.so")
+    return site
 
 
-def test_zinc_lib_override_and_bad_value(tmp_path):
-    code = "import zinc; print(zinc.LIBRARY_PATH)"
-    built = str(REPO / "target" / "release" / "libzinc_core.so")
-    env = clean_env(PYTHONPATH=str(SRC), ZINC_LIB=built)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         cwd=str(tmp_path), timeout=60)
-    assert out.returncode == 0 and out.stdout.strip() == built, out.stderr
-    env["ZINC_LIB"] = str(tmp_path / "nope.so")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         cwd=str(tmp_path), timeout=60)
+def test_zinc_lib_wins_and_is_used_alone(tmp_path):
+    site = packaged_copy(tmp_path)
+    out = run(SHOW, tmp_path, site, ZINC_LIB=BUILT)
+    assert out.returncode == 0 and out.stdout.strip() == BUILT, out.stderr
+    missing = str(tmp_path / "nope.so")
+    out = run(SHOW, tmp_path, site, ZINC_LIB=missing)  # no fallback to the packaged copy
     assert out.returncode != 0
-    assert "ImportError" in out.stderr and "ZINC_LIB" in out.stderr and "nope.so" in out.stderr
+    assert "ImportError: zinc: cannot load libzinc_core.so from ZINC_LIB=" + missing in out.stderr
+    assert "nothing else was tried" in out.stderr
 
 
-def test_source_checkout_fallback_without_zinc_lib(tmp_path):
-    """Without ZINC_LIB and without a bundled copy, the checkout's target/release is used."""
-    if (SRC / "zinc" / "libzinc_core.so").exists():
-        pytest.skip("a bundled library sits in the source tree")
-    env = clean_env(PYTHONPATH=str(SRC))
-    out = subprocess.run([sys.executable, "-c", "import zinc; print(zinc.LIBRARY_PATH)"],
-                         env=env, capture_output=True, text=True, cwd=str(tmp_path), timeout=60)
+def test_packaged_copy_before_the_system_loader(tmp_path):
+    site = packaged_copy(tmp_path)
+    other = tmp_path / "syslib"
+    other.mkdir()
+    shutil.copy(BUILT, other / "libzinc_core.so.0")
+    out = run(SHOW, tmp_path, site, LD_LIBRARY_PATH=str(other))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == str(REPO / "target" / "release" / "libzinc_core.so")
+    assert out.stdout.strip() == str(site / "zinc" / "libzinc_core.so")
+
+
+def test_system_loader_by_soname(tmp_path):
+    libdir = tmp_path / "lib"
+    libdir.mkdir()
+    shutil.copy(BUILT, libdir / "libzinc_core.so.0")
+    out = run(SHOW, tmp_path, LD_LIBRARY_PATH=str(libdir))
+    assert out.returncode == 0 and out.stdout.strip() == "libzinc_core.so.0", out.stderr
+
+
+def test_nothing_found_lists_every_place_and_never_uses_cwd(tmp_path):
+    shutil.copy(BUILT, tmp_path / "libzinc_core.so")  # in the working directory: must be ignored
+    shutil.copy(BUILT, tmp_path / "libzinc_core.so.0")
+    out = run(SHOW, tmp_path)
+    assert out.returncode != 0, out.stdout
+    err = out.stderr
+    assert "ImportError: zinc: cannot load libzinc_core.so; tried, in order:" in err
+    tried = err[err.index("tried, in order:") :].splitlines()[1:5]
+    assert tried[0].strip() == "ZINC_LIB: not set"
+    assert tried[1].strip().startswith(f"package: {SRC / 'zinc' / 'libzinc_core.so'}")
+    assert tried[2].strip().startswith("system loader: libzinc_core.so.0")
+    assert tried[3].strip().startswith("system loader: libzinc_core.so ")
+
+
+def test_cdef_and_constants_come_from_the_header():
+    header = (REPO / "include" / "zinc.h").read_text()
+    defines = dict(re.findall(r"#define (ZINC_\w+) (\S+)", header))
+    cdef, names = zinc._ffi.cdef_from_header(header)
+    assert names == list(defines)
+    assert re.findall(r"^[\w ]+\**(zinc_\w+)\(", header, re.M) == zinc._ffi.FUNCTIONS
+    assert len(zinc._ffi.FUNCTIONS) == 8
+    for name, value in defines.items():
+        want = 0xFFFFFFFF if value == "UINT32_MAX" else int(value)
+        assert getattr(zinc, name) == want == zinc._ffi.CONSTANTS[name], name
+    assert set(n for n in zinc.__all__ if n.startswith("ZINC_")) == set(defines)
+    assert zinc.WAIT_FOREVER == zinc.ZINC_WAIT_FOREVER
+
+
+def test_version_is_the_repository_version():
+    assert zinc.__version__ == (REPO / "VERSION").read_text().strip()
+    assert "version" in (PKG_ROOT / "pyproject.toml").read_text()  # dynamic, from VERSION

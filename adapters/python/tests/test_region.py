@@ -7,6 +7,7 @@ import gc
 import os
 import pickle
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ def shm_path(name):
 
 
 # -- creation, properties, views ------------------------------------------------------------
+
 
 def test_create_open_properties(name):
     with zinc.SharedRegion.create(name, 4 * PAGE) as r:
@@ -148,6 +150,7 @@ def test_as_numpy_bad_arguments(name):
 
 # -- notify / wait ----------------------------------------------------------------------------
 
+
 def test_notify_wait_same_process(name):
     with zinc.SharedRegion.create(name, PAGE) as r, zinc.SharedRegion.open(name) as o:
         assert o.wait(0) is False
@@ -164,7 +167,7 @@ def test_notify_wait_same_process(name):
         o.notify()
         assert r.wait(zinc.WAIT_FOREVER) is True
         o.notify()
-        assert r.wait(timeout_ms=500) is True  # sliced wait path (> 200 ms)
+        assert r.wait(timeout_ms=500) is True
 
 
 def test_wait_bad_arguments(name):
@@ -192,6 +195,7 @@ def test_cffi_call_releases_gil(name):
         def waiter():
             started.set()
             result.append(lib.zinc_wait(raw, 30000))
+
         t = threading.Thread(target=waiter)
         t.start()
         started.wait()
@@ -215,31 +219,58 @@ def test_wait_in_thread_notified_from_main(name):
         assert result == [True]
 
 
-def test_close_while_other_thread_waits(name):
-    """close() from another thread while wait() blocks: no crash, wait ends, the handle is
-    really closed afterwards (the name disappears)."""
+def closed_error(e):
+    return (
+        e.errno == errno.EBADF
+        and e.code == zinc.ZINC_EBADF == -9
+        and e.strerror == zinc.strerror(-9)
+    )
+
+
+@pytest.mark.parametrize("with_views", [False, True])
+def test_close_from_another_thread_wakes_wait_forever(name, with_views):
+    """close() from another thread while wait(None) blocks: the waiter gets the core's -9 error
+    promptly, also while views (the README's pattern) keep the mapping alive."""
     r = zinc.SharedRegion.create(name, PAGE)
+    views = [r.as_numpy(np.int64), r.as_buffer()] if with_views else []
     outcome = []
     started = threading.Event()
 
     def waiter():
         started.set()
         try:
-            outcome.append(r.wait(20000))
-        except ValueError as e:
+            outcome.append(r.wait(None))
+        except OSError as e:
             outcome.append(e)
+
     t = threading.Thread(target=waiter)
     t.start()
     started.wait()
+    time.sleep(0.2)  # let it block in the core
+    assert t.is_alive()
+    begin = time.monotonic()
     r.close()
-    t.join(30)
-    assert not t.is_alive()
-    assert len(outcome) == 1
-    assert outcome[0] is False or isinstance(outcome[0], ValueError)
+    t.join(10)
+    assert not t.is_alive() and time.monotonic() - begin < 2.0
+    assert len(outcome) == 1 and isinstance(outcome[0], OSError), outcome
+    assert closed_error(outcome[0])
+    if views:
+        views[0][0] = 5  # the views still work: they hold their own mapping
+        assert views[1][0] == 5 and os.path.exists(shm_path(name))
+    del views
+    gc.collect()
     assert not os.path.exists(shm_path(name))
 
 
+def test_wait_timeout_is_one_call(name):
+    with zinc.SharedRegion.create(name, PAGE) as r:
+        begin = time.monotonic()
+        assert r.wait(300) is False
+        assert 0.25 < time.monotonic() - begin < 5
+
+
 # -- errors -----------------------------------------------------------------------------------
+
 
 def test_create_existing_is_file_exists(name):
     with zinc.SharedRegion.create(name, PAGE):
@@ -258,7 +289,9 @@ def test_open_missing_is_file_not_found(name):
     assert ei.value.strerror == zinc.strerror(zinc.ZINC_ENOENT)
 
 
-@pytest.mark.parametrize("bad", ["", "bad/name", "a" * 251, "naïve", "sp ace", "a\0b", "\udcff"])
+@pytest.mark.parametrize(
+    "bad", ["", "bad/name", "a" * 251, "naïve", "sp ace", "a\0b", "zinc\0nul", b"x\0", "\udcff"]
+)
 def test_invalid_names_are_einval(bad):
     for call in (lambda: zinc.SharedRegion.create(bad, PAGE), lambda: zinc.SharedRegion.open(bad)):
         with pytest.raises(OSError) as ei:
@@ -323,32 +356,42 @@ def test_garbage_header_is_ebadmsg(name):
 
 
 def test_strerror_never_fails():
-    for code in (0, -1, -2, -11, -17, -22, -74, -110, -28, -9999, 5, 2**31 - 1, -2**31, 2**40):
+    for code in (0, -1, -2, -11, -17, -22, -74, -110, -28, -9999, 5, 2**31 - 1, -(2**31), 2**40):
         assert isinstance(zinc.strerror(code), str) and zinc.strerror(code)
 
 
 # -- lifetime: use after close, views across close -------------------------------------------
 
-def test_use_after_close_raises_everywhere(name):
+
+def test_use_after_close(name):
+    """Views and wait raise the core's -9 error; notify does nothing; capacity is 0; a second
+    close does nothing."""
     r = zinc.SharedRegion.create(name, PAGE)
     r.close()
     r.close()  # double close is a no-op
-    calls = [
-        lambda: r.capacity, r.as_buffer, r.as_numpy, lambda: r.as_numpy(np.float32), r.notify,
-        r.wait, lambda: r.wait(0), r.__enter__,
-    ]
-    for call in calls:
-        with pytest.raises(ValueError, match="closed"):
+    for call in (
+        r.as_buffer,
+        r.as_numpy,
+        lambda: r.as_numpy(np.float32),
+        r.wait,
+        lambda: r.wait(0),
+        lambda: r.wait(None),
+        r.__enter__,
+    ):
+        with pytest.raises(OSError) as ei:
             call()
+        assert type(ei.value) is OSError and closed_error(ei.value)
+        assert ei.value.filename == name
+    r.notify()  # a no-op, like zinc_notify on a closed handle
+    assert r.capacity == 0
     assert r.closed and r.name == name and "closed" in repr(r)
     r.__exit__(None, None, None)  # exiting again is harmless (close is idempotent)
     assert not os.path.exists(shm_path(name))
 
 
 def test_context_manager_closes_on_exception(name):
-    with pytest.raises(RuntimeError):
-        with zinc.SharedRegion.create(name, PAGE) as r:
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), zinc.SharedRegion.create(name, PAGE) as r:
+        raise RuntimeError("boom")
     assert r.closed and not os.path.exists(shm_path(name))
 
 
@@ -362,8 +405,9 @@ def test_views_survive_close(name):
     arr[:] = 4.0
     r.close()
     assert r.closed
-    with pytest.raises(ValueError):
+    with pytest.raises(OSError) as ei:
         r.as_buffer()
+    assert closed_error(ei.value)
     # the mapping is kept while views live: they stay valid and writable
     assert os.path.exists(path)
     assert float(sub.sum()) == 40.0
@@ -435,6 +479,7 @@ def test_many_views_and_regions_churn(new_name):
 
 # -- fork --------------------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_fork_child_uses_inherited_region(name):
     r = zinc.SharedRegion.create(name, PAGE)
@@ -464,14 +509,14 @@ def test_fork_child_uses_inherited_region(name):
 
 def test_close_races_with_calls_from_threads(new_name):
     """Threads hammering notify/wait/as_buffer while the main thread closes: every call either
-    works or raises ValueError('closed'); the handle is closed exactly once, nothing leaks."""
+    works or raises the core's -9 error; nothing crashes, nothing leaks."""
     for _ in range(20):
         name = new_name()
         r = zinc.SharedRegion.create(name, PAGE)
         errors = []
         go = threading.Event()
 
-        def hammer(k):
+        def hammer(k, r=r, go=go, errors=errors):
             go.wait()
             try:
                 while True:
@@ -480,11 +525,12 @@ def test_close_races_with_calls_from_threads(new_name):
                     mv = r.as_buffer()
                     mv[k] = k
                     del mv
-            except ValueError as e:
-                if "closed" not in str(e):
+            except OSError as e:
+                if not closed_error(e):
                     errors.append(e)
             except Exception as e:  # anything else is a bug
                 errors.append(e)
+
         threads = [threading.Thread(target=hammer, args=(k,)) for k in range(4)]
         for t in threads:
             t.start()

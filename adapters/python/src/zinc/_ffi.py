@@ -1,91 +1,113 @@
-"""cffi (ABI mode) binding of the eight-function Zinc C ABI, and how the core library is found.
+"""cffi (ABI mode) binding of the Zinc C ABI, declared from ``include/zinc.h`` itself.
 
-Search order for ``libzinc_core.so`` (first hit wins, nothing else is tried after an explicit
-``ZINC_LIB``):
-
-1. ``$ZINC_LIB`` -- an explicit path; if set and non-empty it must load, or import fails.
-2. The copy shipped inside this package (``zinc/libzinc_core.so``), put there by the build
-   backend when the package is installed with pip.
-3. A source checkout: ``<repo>/target/release/libzinc_core.so`` when this file lives in
-   ``<repo>/adapters/python/src/zinc`` (editable installs, running the tests from the tree).
-4. The dynamic linker's normal search (``LD_LIBRARY_PATH``, ``ldconfig`` cache) by name.
+The cdef is generated at import time from the header: the wheel ships it as ``zinc/zinc.h``;
+in a source checkout it is read from ``include/zinc.h``. The core library is found in the order
+of docs/ADAPTER_CONTRACT.md section 2: ``$ZINC_LIB`` (alone, no fallback), then the copy inside
+this package, then the system's dynamic loader by name. Never the working directory.
 """
 
 from __future__ import annotations
 
-import ctypes.util
 import os
+import re
 import sys
 from pathlib import Path
-from typing import Any, List, Tuple
+from typing import Any
 
 import cffi
 
-CDEF = """
-typedef void *ZincHandle;
-int32_t zinc_create(const char *name, uintptr_t capacity, ZincHandle *out);
-int32_t zinc_open(const char *name, ZincHandle *out);
-uint8_t *zinc_ptr(ZincHandle h);
-uintptr_t zinc_capacity(ZincHandle h);
-void zinc_close(ZincHandle h);
-void zinc_notify(ZincHandle h);
-int32_t zinc_wait(ZincHandle h, uint32_t timeout_ms);
-const char *zinc_strerror(int32_t code);
-"""
-
-if sys.platform == "darwin":
-    LIB_FILE = "libzinc_core.dylib"
-elif sys.platform == "win32":
-    LIB_FILE = "zinc_core.dll"
-else:
-    LIB_FILE = "libzinc_core.so"
-
-ffi = cffi.FFI()
-ffi.cdef(CDEF)
+LIB_FILE = "libzinc_core.dylib" if sys.platform == "darwin" else "libzinc_core.so"
+SYSTEM_NAMES = (
+    ("libzinc_core.0.dylib", LIB_FILE)
+    if sys.platform == "darwin"
+    else ("libzinc_core.so.0", LIB_FILE)
+)
+_HERE = Path(__file__).resolve().parent
+# The header's C limit macros, the only non-literal values cffi cannot parse itself.
+_C_LIMITS = {"UINT32_MAX": "0xFFFFFFFF", "INT32_MAX": "0x7FFFFFFF"}
 
 
-def _candidates() -> List[Tuple[str, str]]:
-    """(how, path) pairs in search order, after ZINC_LIB and before the system search."""
-    here = Path(__file__).resolve().parent
-    out: List[Tuple[str, str]] = [("packaged", str(here / LIB_FILE))]
-    # <repo>/adapters/python/src/zinc -> <repo>
-    for parent in here.parents:
-        if (parent / "core" / "Cargo.toml").is_file() or (parent / "include" / "zinc.h").is_file():
-            out.append(("source checkout", str(parent / "target" / "release" / LIB_FILE)))
-            break
-    return out
+def _header() -> Path:
+    packaged = _HERE / "zinc.h"
+    if packaged.is_file():
+        return packaged
+    checkout = _HERE.parents[3] / "include" / "zinc.h"  # <repo>/adapters/python/src/zinc
+    if checkout.is_file():
+        return checkout
+    raise ImportError(f"zinc: include/zinc.h not found (looked at {packaged} and {checkout})")
 
 
-def _load() -> Tuple[Any, str]:
+def cdef_from_header(text: str) -> tuple[str, list[str]]:
+    """The cffi cdef of a cbindgen header, and the names of its integer constants."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    out: list[str] = []
+    constants: list[str] = []
+    skipping: list[bool] = []  # one entry per open #if; True inside `#ifdef __cplusplus`
+    for line in text.splitlines():
+        directive = re.match(r"\s*#\s*(\w+)\s*(.*?)\s*$", line)
+        if directive is None:
+            if not any(skipping):
+                out.append(line)
+            continue
+        word, rest = directive.groups()
+        if word in ("if", "ifdef", "ifndef"):
+            skipping.append(rest == "__cplusplus")
+        elif word == "endif":
+            skipping.pop()
+        elif word == "define" and not any(skipping):
+            name, _, value = rest.partition(" ")
+            value = _C_LIMITS.get(value.strip(), value.strip())
+            if value:  # `#define ZINC_H` (the include guard) has no value
+                out.append(f"#define {name} {value}")
+                constants.append(name)
+        elif word not in ("include", "define"):
+            raise ImportError(f"zinc: unexpected directive in zinc.h: {line.strip()}")
+    return "\n".join(out), constants
+
+
+def _reason(e: OSError) -> str:
+    return str(e).split(".  Additionally, ctypes.util.find_library()")[0]  # cffi's 2nd try
+
+
+def _load(ffi: Any) -> tuple[Any, str]:
     explicit = os.environ.get("ZINC_LIB", "")
     if explicit:
         try:
             return ffi.dlopen(explicit), explicit
         except OSError as e:
             raise ImportError(
-                f"zinc: cannot load the core library from ZINC_LIB={explicit!r}: {e}"
+                f"zinc: cannot load libzinc_core.so from ZINC_LIB={explicit} ({e}); "
+                "ZINC_LIB is used alone, nothing else was tried"
             ) from e
-    tried = []
-    for how, cand in _candidates():
-        if os.sep in cand and not os.path.isfile(cand):
-            tried.append(f"{how}: {cand} (missing)")
-            continue
+    tried = ["ZINC_LIB: not set"]
+    packaged = _HERE / LIB_FILE
+    if packaged.is_file():
         try:
-            return ffi.dlopen(cand), cand
+            return ffi.dlopen(str(packaged)), str(packaged)
         except OSError as e:
-            tried.append(f"{how}: {cand} ({e})")
-    found = ctypes.util.find_library("zinc_core")  # slow (runs ldconfig): only as a last resort
-    if found:
+            tried.append(f"package: {packaged} ({_reason(e)})")
+    else:
+        tried.append(f"package: {packaged} (no such file)")
+    for name in SYSTEM_NAMES:
         try:
-            return ffi.dlopen(found), found
+            return ffi.dlopen(name), name
         except OSError as e:
-            tried.append(f"system: {found} ({e})")
+            tried.append(f"system loader: {name} ({_reason(e)})")
     raise ImportError(
-        "zinc: cannot find the core library " + LIB_FILE + "; tried:\n  "
-        + "\n  ".join(tried + ["system: dynamic linker search (not found)"])
-        + "\nReinstall the package (pip install adapters/python builds it with cargo), build the"
-        " core (cargo build --release -p zinc-core) or set ZINC_LIB=/abs/path/" + LIB_FILE
+        "zinc: cannot load libzinc_core.so; tried, in order:\n  "
+        + "\n  ".join(tried)
+        + "\nInstall the zinc-shm wheel (it carries the library), install the core where the "
+        "dynamic loader finds it, or set ZINC_LIB=/abs/path/libzinc_core.so"
     )
 
 
-lib, LIBRARY_PATH = _load()
+HEADER = _header()
+CDEF, _constant_names = cdef_from_header(HEADER.read_text())
+ffi = cffi.FFI()
+ffi.cdef(CDEF)
+lib, LIBRARY_PATH = _load(ffi)
+#: Every constant of zinc.h (error codes and ZINC_WAIT_FOREVER), by name.
+CONSTANTS: dict[str, int] = {name: int(getattr(lib, name)) for name in _constant_names}
+#: The functions the header declares, in its order.
+FUNCTIONS: list[str] = re.findall(r"\b(zinc_\w+)\s*\(", CDEF)
