@@ -148,7 +148,7 @@ namespace Zinc
         {
             // .NET Core 3+: a resolver for this assembly (looked up by reflection, since the
             // package's Zinc.dll targets netstandard2.1, which has no NativeLibrary).
-            Type nl = Type.GetType("System.Runtime.InteropServices.NativeLibrary");
+            Type nl = Type.GetType("System.Runtime.InteropServices.NativeLibrary, System.Runtime.InteropServices", false);
             MethodInfo set = nl == null ? null : nl.GetMethod("SetDllImportResolver");
             if (set != null)
             {
