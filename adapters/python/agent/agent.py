@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Zinc conformance agent for the Python adapter (contract: tests/matrix/README.md).
 
-    python3 adapters/python/agent.py serve
+    python3 adapters/python/agent/agent.py serve
 
 Drives Zinc only through the public ``zinc`` API (imported from adapters/python/src, so it
-exercises the adapter source in this checkout; the core is found through ZINC_LIB or the
-checkout's target/release). If the running interpreter lacks numpy/cffi and the adapter's venv
-(adapters/python/.venv, made by `make agent-python`) exists, the agent re-executes itself there.
+exercises the adapter source in this checkout; the core is found through ZINC_LIB, which the
+Makefile and the matrix driver set). If the running interpreter lacks numpy/cffi and the
+adapter's venv (adapters/python/.venv, made by `make agent-python`) exists, the agent
+re-executes itself there.
 """
 
 import os
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # adapters/python
 VENV_PY = os.path.join(HERE, ".venv", "bin", "python")
 
 try:
@@ -27,6 +28,11 @@ except ImportError:
     raise
 
 sys.path.insert(0, os.path.join(HERE, "src"))
+# The library never looks into a checkout (docs/ADAPTER_CONTRACT.md section 2); the agent, a
+# checkout tool, names the checkout's core when the caller (make, the matrix) did not.
+_built = os.path.join(HERE, "..", "..", "target", "release", "libzinc_core.so")
+if not os.environ.get("ZINC_LIB") and os.path.isfile(_built):
+    os.environ["ZINC_LIB"] = os.path.realpath(_built)
 import zinc  # noqa: E402
 
 WAIT_MS = 30000
@@ -47,7 +53,7 @@ def fill(view, seed, reply):
     for start in range(0, len(view), CHUNK):
         n = min(CHUNK, len(view) - start)
         p = pattern_chunk(seed, start, n)
-        view[start:start + n] = (255 - p) if reply else p
+        view[start : start + n] = (255 - p) if reply else p
 
 
 def check(view, seed, reply):
@@ -58,7 +64,7 @@ def check(view, seed, reply):
         want = (255 - p) if reply else p
         # Copy the chunk once: the peer may still be writing the live view (a writer's first
         # wake-up can be its own notify), and a second read of it could disagree with the first.
-        got = np.array(view[start:start + n])
+        got = np.array(view[start : start + n])
         bad = np.flatnonzero(got != want)
         if bad.size:
             j = int(bad[0])
@@ -159,23 +165,71 @@ def cmd_checksum(args):
 
 def cmd_errors(_args):
     pid = os.getpid()
+
+    def closed_wait():
+        r = zinc.SharedRegion.create(f"zinc_parity_closed_{pid}", 4096)
+        r.close()
+        r.wait(0)
+
+    def double_close():
+        r = zinc.SharedRegion.create(f"zinc_parity_dc_{pid}", 4096)
+        r.close()
+        r.close()
+
     for label, call in (
         ("create_bad_name", lambda: zinc.SharedRegion.create("bad/name", 4096)),
         ("create_bad_size", lambda: zinc.SharedRegion.create(f"zinc_parity_{pid}", 1000)),
         ("open_missing", lambda: zinc.SharedRegion.open(f"zinc_parity_missing_{pid}")),
+        ("open_nul_name", lambda: zinc.SharedRegion.open("zinc\0nul")),
+        ("wait_closed", closed_wait),
+        ("double_close", double_close),
     ):
         try:
             r = call()
         except OSError as e:
             say(f"{label} {e.code} {e.strerror}")
         else:
-            r.close()
-            say(f"{label} 0 unexpected success")
+            if r is not None:
+                r.close()
+                say(f"{label} 0 unexpected success")
+            else:
+                say(f"{label} 0 success")
     say("DONE")
 
 
-COMMANDS = {"writer": (cmd_writer, 3), "reader": (cmd_reader, 2),
-            "checksum": (cmd_checksum, 1), "errors": (cmd_errors, 0)}
+def ctype_name(t):
+    """The protocol's normalised name of a cffi type: i32 u32 usize ptr void."""
+    if t.kind in ("pointer", "function"):
+        return "ptr"
+    return {
+        "void": "void",
+        "int32_t": "i32",
+        "uint32_t": "u32",
+        "uintptr_t": "usize",
+        "size_t": "usize",
+    }.get(t.cname, t.cname)
+
+
+def cmd_abi(_args):
+    """What the adapter itself declares: its constants, its messages, its FFI table."""
+    for name in zinc.__all__:
+        if name.startswith("ZINC_"):
+            say(f"const {name} {getattr(zinc, name)}")
+    for code in (-1, -2, -9, -11, -17, -22, -28, -74, -110):
+        say(f"message {code} {zinc.error(code).strerror}")
+    for fn in zinc._ffi.FUNCTIONS:
+        t = zinc._ffi.ffi.typeof(getattr(zinc._ffi.lib, fn))
+        say(" ".join(["fn", fn, ctype_name(t.result)] + [ctype_name(a) for a in t.args]))
+    say("DONE")
+
+
+COMMANDS = {
+    "writer": (cmd_writer, 3),
+    "reader": (cmd_reader, 2),
+    "checksum": (cmd_checksum, 1),
+    "errors": (cmd_errors, 0),
+    "abi": (cmd_abi, 0),
+}
 
 
 def serve():
@@ -213,7 +267,7 @@ def main(argv):
     if len(argv) >= 2 and argv[1] == "check":
         print(f"python agent ok: zinc {zinc.__version__}, core {zinc.LIBRARY_PATH}")
         return 0
-    print("usage: agent.py serve | check", file=sys.stderr)
+    print("usage: agent/agent.py serve | check", file=sys.stderr)
     return 2
 
 

@@ -1,24 +1,31 @@
-"""The conformance agent (adapters/python/agent.py) speaking the tests/matrix protocol."""
+"""The conformance agent (adapters/python/agent/agent.py) speaking the tests/matrix protocol."""
 
 import os
+import re
 import subprocess
 import sys
 import time
 
 import numpy as np
 import pytest
+from conftest import PKG_ROOT, REPO, child_env
 
 import zinc
-from conftest import PKG_ROOT, child_env
 
-AGENT = str(PKG_ROOT / "agent.py")
+AGENT = str(PKG_ROOT / "agent" / "agent.py")
 
 
 class Agent:
     def __init__(self):
-        self.p = subprocess.Popen([sys.executable, AGENT, "serve"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                  env=child_env(), bufsize=1)
+        self.p = subprocess.Popen(
+            [sys.executable, AGENT, "serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+            bufsize=1,
+        )
 
     def send(self, line):
         self.p.stdin.write(line + "\n")
@@ -44,6 +51,7 @@ def agents():
         a = Agent()
         started.append(a)
         return a
+
     yield make
     for a in started:
         if a.p.poll() is None:
@@ -118,12 +126,18 @@ def test_checksum(name, agents):
 def test_errors_and_failures(name, agents):
     a = agents()
     a.send("errors")
-    lines = [a.line() for _ in range(4)]
+    lines = [a.line() for _ in range(7)]
     inval = zinc.strerror(-22)
-    assert lines[0] == f"create_bad_name -22 {inval}"
-    assert lines[1] == f"create_bad_size -22 {inval}"
-    assert lines[2] == f"open_missing -2 {zinc.strerror(-2)}"
-    assert lines[3] == "DONE"
+    assert lines == [
+        f"create_bad_name -22 {inval}",
+        f"create_bad_size -22 {inval}",
+        f"open_missing -2 {zinc.strerror(-2)}",
+        f"open_nul_name -22 {inval}",
+        f"wait_closed -9 {zinc.strerror(-9)}",
+        "double_close 0 success",
+        "DONE",
+    ]
+    assert zinc.strerror(-9) == "closed: the handle was closed"
     # a Zinc failure inside a command is reported and the agent goes on
     a.send(f"reader {name} 1")
     assert a.line() == f"FAIL -2 {zinc.strerror(-2)}"
@@ -136,18 +150,60 @@ def test_errors_and_failures(name, agents):
     assert not [n for n in os.listdir("/dev/shm") if "parity" in n and str(a.p.pid) in n]
 
 
+C_TYPES = {"int32_t": "i32", "uint32_t": "u32", "uintptr_t": "usize", "void": "void"}
+
+
+def c_type(decl):
+    """Normalise a C declaration (type and optional name) the way the abi command must."""
+    decl = re.sub(r"\b(const|struct)\b", "", decl).strip()
+    if "*" in decl or decl.split()[0] == "ZincHandle":
+        return "ptr"
+    return C_TYPES[decl.split()[0]]
+
+
+def test_abi_matches_the_header(agents):
+    """The agent's abi output, checked against include/zinc.h parsed independently."""
+    header = (REPO / "include" / "zinc.h").read_text()
+    want = []
+    for name, value in re.findall(r"#define (ZINC_\w+) (\S+)", header):
+        want.append(f"const {name} {4294967295 if value == 'UINT32_MAX' else int(value)}")
+    for code in (-1, -2, -9, -11, -17, -22, -28, -74, -110):
+        want.append(f"message {code} {zinc.strerror(code)}")
+    for ret, fn, args in re.findall(r"^([\w ]+?\**)\s*(zinc_\w+)\((.*?)\);", header, re.M):
+        want.append(" ".join(["fn", fn, c_type(ret)] + [c_type(x) for x in args.split(",")]))
+    assert len([w for w in want if w.startswith("fn ")]) == 8
+    a = agents()
+    a.send("abi")
+    got = []
+    while not got or got[-1] != "DONE":
+        got.append(a.line())
+    assert got[:-1] == want
+    a.quit()
+
+
 def test_agent_check_mode():
-    out = subprocess.run([sys.executable, AGENT, "check"], env=child_env(), text=True,
-                         capture_output=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, AGENT, "check"],
+        env=child_env(),
+        text=True,
+        capture_output=True,
+        timeout=60,
+    )
     assert out.returncode == 0 and out.stdout.startswith("python agent ok"), out.stderr
 
 
 def test_agent_runs_from_plain_python3():
-    """`python3 adapters/python/agent.py serve` works from the base interpreter too (it
+    """`python3 adapters/python/agent/agent.py serve` works from the base interpreter too (it
     re-executes itself in adapters/python/.venv when numpy/cffi are missing there)."""
     base = getattr(sys, "_base_executable", sys.executable)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    out = subprocess.run([base, AGENT, "serve"], input="errors\nquit\n", env=env, text=True,
-                         capture_output=True, timeout=60)
+    out = subprocess.run(
+        [base, AGENT, "serve"],
+        input="errors\nabi\nquit\n",
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[-1] == "DONE"
