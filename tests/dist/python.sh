@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Package test of the Python adapter (make test-dist-python), after make dist-python.
+# Copies dist/python's wheel and sdist into a fresh temp project and, with the checkout hidden
+# (tests/dist/hide-checkout.sh: ZINC_LIB unset, the repository covered by an empty tmpfs):
+#   - pip-installs the manylinux wheel (+ numpy) into a new venv and runs the README's
+#     producer/consumer pair verbatim as two processes;
+#   - checks the installed package loads its own library, and that ZINC_LIB is used alone;
+#   - pip-installs the sdist into another venv (cargo builds the core from the Rust sources it
+#     carries) and uses it without numpy.
+# Prints "test-dist-python: N passed, M failed"; fails when anything fails.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+VERSION="$(cat "$ROOT/VERSION")"
+DIST="$ROOT/dist/python"
+PY_DIR="$ROOT/adapters/python"
+passed=0 failed=0
+result() {  # result NAME STATUS
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
+}
+finish() {
+  echo "test-dist-python: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+  exit $?
+}
+shopt -s nullglob
+wheels=("$DIST"/zinc_shm-"$VERSION"-py3-none-manylinux_*_x86_64.whl)
+sdist="$DIST/zinc_shm-$VERSION.tar.gz"
+if [ "${#wheels[@]}" -ne 1 ] || [ ! -f "$sdist" ]; then
+  echo "test-dist-python: need exactly one manylinux wheel and the sdist in $DIST (run make dist-python)" >&2
+  result "artifacts exist" 1
+  finish
+fi
+wheel="${wheels[0]}"
+
+work="$(mktemp -d /tmp/zinc-dist-python.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+cp "$wheel" "$sdist" "$work/"
+echo "$VERSION" >"$work/VERSION"
+
+# The code run is the README's: its two ```python blocks, which must equal examples/.
+python3 - "$PY_DIR/README.md" "$PY_DIR/examples" "$work" <<'EOF'
+import re, sys, pathlib
+readme, examples, work = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
+blocks = re.findall(r"```python\n(.*?)```", open(readme).read(), flags=re.S)
+for f in ("producer.py", "consumer.py"):
+    found = [b for b in blocks if b.startswith(f"# {f}")]
+    assert found == [(examples / f).read_text()], f"README block of {f} differs from examples/{f}"
+    (work / f).write_text(found[0])
+EOF
+result "README code blocks equal adapters/python/examples" $?
+
+# What the wheel holds: the package, the stripped library, the header; no agent, no tests.
+python3 - "$wheel" <<'EOF'
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+want = {"zinc/__init__.py", "zinc/_ffi.py", "zinc/_region.py", "zinc/py.typed", "zinc/zinc.h",
+        "zinc/libzinc_core.so"}
+assert want <= names, want - names
+extra = [n for n in names if not n.startswith(("zinc/", "zinc_shm-"))] + \
+        [n for n in names if "agent" in n or "test" in n or "example" in n]
+assert not extra, extra
+EOF
+status=$?
+unzip -q -o "$wheel" zinc/libzinc_core.so -d "$work/unzipped" && \
+  readelf -d "$work/unzipped/zinc/libzinc_core.so" | grep -q "Library soname: \[libzinc_core.so.0\]" && \
+  ! readelf -S "$work/unzipped/zinc/libzinc_core.so" | grep -q "\.debug_info" && \
+  readelf -S "$work/unzipped/zinc/libzinc_core.so" | grep -q "\.gnu_debuglink" && \
+  [ -f "$DIST/libzinc_core.so.debug" ] && [ "$status" -eq 0 ]
+result "wheel layout: zinc/ with the stripped library (SONAME, debuglink) and zinc.h; no agent/tests" $?
+
+cat >"$work/inner.sh" <<INNER
+#!/usr/bin/env bash
+# Runs with the checkout hidden. One "ok NAME" or "FAIL NAME" line per check.
+set -u
+cd "$work"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+check() { local name=\$1; shift; if "\$@" >"$work/log" 2>&1; then echo "ok   \$name"; else tail -40 "$work/log"; echo "FAIL \$name"; fi; }
+name="dist_py_\$\$"
+
+check "pip install the wheel (+ numpy) into a new venv" bash -c '
+  set -e
+  python3 -m venv venv-wheel
+  venv-wheel/bin/pip install --quiet "$(basename "$wheel")" numpy
+  cd /tmp && "$work/venv-wheel/bin/python" -c "
+import zinc, os, sys
+assert zinc.LIBRARY_PATH == os.path.join(os.path.dirname(zinc.__file__), \"libzinc_core.so\"), zinc.LIBRARY_PATH
+assert zinc.LIBRARY_PATH.startswith(\"$work/venv-wheel/\"), zinc.LIBRARY_PATH
+assert zinc.__version__ == open(\"$work/VERSION\").read().strip()
+from importlib.metadata import version
+assert version(\"zinc-shm\") == zinc.__version__
+"'
+
+check "README pair from the wheel: consumer and producer processes" bash -c '
+  set -e
+  venv-wheel/bin/python consumer.py "\$0" >consumer.out 2>consumer.err & c=\$!
+  timeout 120 venv-wheel/bin/python producer.py "\$0" >producer.out
+  wait \$c
+  printf "consumer: step %s, mean %s.0\n" 1 1 2 2 3 3 | diff - consumer.out
+  test "\$(cat producer.out)" = "producer: done"
+  test ! -e "/dev/shm/zinc_\$0"' "\$name"
+
+check "ZINC_LIB is used alone: a wrong path fails the import, nothing else is tried" bash -c '
+  ! ZINC_LIB=/nonexistent/libzinc_core.so venv-wheel/bin/python -c "import zinc" 2>err.txt
+  grep -q "zinc: cannot load libzinc_core.so from ZINC_LIB=/nonexistent/libzinc_core.so" err.txt'
+
+check "pip install the sdist into a new venv (cargo builds the core) and use it without numpy" bash -c '
+  set -e
+  export PATH="\$HOME/.cargo/bin:\$PATH"
+  python3 -m venv venv-sdist
+  venv-sdist/bin/pip install --quiet "$(basename "$sdist")"
+  cd /tmp && "$work/venv-sdist/bin/python" -c "
+import os, sys, zinc
+lib = zinc.LIBRARY_PATH
+assert lib.startswith(\"$work/venv-sdist/\") and lib.endswith(\"zinc/libzinc_core.so\"), lib
+with zinc.SharedRegion.create(sys.argv[1], 8192) as r, zinc.SharedRegion.open(sys.argv[1]) as o:
+    view = r.as_buffer()
+    view[:3] = b\"abc\"
+    r.notify()
+    assert o.wait(1000) and bytes(o.as_buffer()[:3]) == b\"abc\"
+    del view
+try:
+    zinc.SharedRegion.open(sys.argv[1])
+    sys.exit(\"region still there\")
+except FileNotFoundError:
+    pass
+" "\$0_sdist"' "\$name"
+INNER
+
+while IFS= read -r line; do
+  echo "$line"
+  case "$line" in
+    "ok   "*) passed=$((passed + 1)) ;;
+    "FAIL "*) failed=$((failed + 1)) ;;
+  esac
+done < <("$ROOT/tests/dist/hide-checkout.sh" "$work" bash "$work/inner.sh" 2>&1)
+[ "$passed" -eq 6 ] || { [ "$failed" -gt 0 ] || { echo "FAIL the hidden-checkout run did not report every check"; failed=$((failed + 1)); }; }
+finish
