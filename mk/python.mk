@@ -33,13 +33,16 @@ lint-python:
 	cd $(PY_DIR) && $(PY_VENV)/bin/mypy src
 	@echo "lint-python: passed"
 
-# dist/python/: the manylinux wheel (auditwheel retags it after checking the library's symbol
-# versions; the library inside stays byte for byte what the build stripped), the sdist carrying
-# the core's Rust sources, and the library's debug info.
-dist-python: native
+# dist/python/: the manylinux wheel, the sdist carrying the core's Rust sources, and the wheel
+# library's debug info. The wheel's library is linked against glibc $(PY_WHEEL_GLIBC) (cargo-zigbuild);
+# auditwheel checks its symbol versions and retags the wheel (the library inside stays byte for
+# byte what the build stripped), and the target fails unless the tag is manylinux_2_17.
+PY_WHEEL_GLIBC := 2.17
+dist-python:
 	@$(PY_DIR)/scripts/ensure-venv.sh dist >/dev/null
 	rm -rf $(PY_DIR)/build $(PY_DIST) && mkdir -p $(PY_DIST)/raw
-	ZINC_DEBUG_DIR=$(PY_DIST) $(PY_VENV_PY) -m build --no-isolation --sdist --wheel \
+	PATH=$(PY_VENV)/bin:$$PATH ZINC_WHEEL_GLIBC=$(PY_WHEEL_GLIBC) ZINC_DEBUG_DIR=$(PY_DIST) \
+	    $(PY_VENV_PY) -m build --no-isolation --sdist --wheel \
 	    --outdir $(PY_DIST)/raw $(PY_DIR) >$(PY_DIST)/raw/build.log 2>&1 \
 	    || { tail -40 $(PY_DIST)/raw/build.log; exit 1; }
 	PATH=$(PY_VENV)/bin:$$PATH auditwheel repair --only-plat -w $(PY_DIST) \
@@ -50,6 +53,7 @@ dist-python: native
 	mv $(PY_DIST)/raw/zinc_shm-$(VERSION).tar.gz $(PY_DIST)/
 	rm -rf $(PY_DIST)/raw $(PY_DIR)/build
 	PATH=$(PY_VENV)/bin:$$PATH auditwheel show $(PY_DIST)/zinc_shm-*manylinux*.whl
+	ls $(PY_DIST)/zinc_shm-$(VERSION)-py3-none-*manylinux_$(subst .,_,$(PY_WHEEL_GLIBC))_x86_64*.whl >/dev/null
 	@ls -la $(PY_DIST)
 
 test-dist-python:

@@ -10,11 +10,14 @@ Everything declarative is in pyproject.toml. This file adds what setuptools cann
   goes to ``libzinc_core.so.debug`` in ``$ZINC_DEBUG_DIR`` when that is set (``make dist-python``
   puts it next to the wheel), linked by .gnu_debuglink;
 * the header ``include/zinc.h`` is shipped as ``zinc/zinc.h``: the cffi cdef is made from it;
+* ``ZINC_WHEEL_GLIBC=2.17`` links against an old glibc through cargo-zigbuild (``make dist-python``
+  sets it, so the wheel is manylinux_2_17);
 * the wheel is tagged ``py3-none-<platform>`` (no CPython ABI involved);
 * the version is the repository's VERSION file.
 """
 
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -55,7 +58,25 @@ def _log(msg):
 
 
 class BuildCore(build_rust):
-    """Install the cdylib as zinc/libzinc_core.so (not an EXT_SUFFIX name) and strip it."""
+    """Install the cdylib as zinc/libzinc_core.so (not an EXT_SUFFIX name) and strip it.
+
+    ``ZINC_WHEEL_GLIBC=2.17`` (set by ``make dist-python``) links against that glibc version
+    through cargo-zigbuild (zig as the linker), so the wheel is manylinux_2_17 instead of
+    whatever glibc the build machine has. Without it, plain cargo builds for this machine.
+    """
+
+    def run_for_extension(self, ext):
+        glibc = os.environ.get("ZINC_WHEEL_GLIBC")
+        if glibc:
+            self.cargo = "cargo-zigbuild"
+            self.target = f"{platform.machine()}-unknown-linux-gnu.{glibc}"
+            _log(f"linking against glibc {glibc} with cargo-zigbuild ({self.target})")
+        super().run_for_extension(ext)
+
+    def _config_specific_rust_args(self, ext):
+        if os.environ.get("ZINC_WHEEL_GLIBC"):  # rustc does not know the .<glibc> suffix
+            return [], []
+        return super()._config_specific_rust_args(ext)
 
     def get_dylib_ext_path(self, ext, target_fname):
         return os.path.join(

