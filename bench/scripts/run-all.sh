@@ -9,7 +9,7 @@ mode="$1"; out="$2"; md="$3"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 smoke=(); [ "$mode" = smoke ] && smoke=(--smoke)
 mkdir -p "$out"
-rm -f "$out"/*.json "$out"/*.error.txt "$out"/*.png "$out"/system.txt
+rm -f "$out"/*.json "$out"/*.error.txt "$out"/*.png "$out"/system.txt "$out"/hugepages.txt
 rm -rf "$out/adapters"
 
 py="$("$here/scripts/ensure-venv.sh")"
@@ -22,6 +22,7 @@ fi
 {
     echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC') ($mode)"
     echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared; see 'after')"
+    echo "uptime before: $(uptime)"
     echo "Memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); /dev/shm: $(df -h /dev/shm | awk 'NR==2 {print $2}')"
     echo "Toolchain: $(rustc --version), $(gcc --version | head -1), Python $("$py" -c 'import sys, numpy; print(sys.version.split()[0], "+ numpy", numpy.__version__)')"
     if [ -n "$iox" ]; then
@@ -31,6 +32,16 @@ fi
 } > "$out/system.txt"
 
 "$ZINC_BENCH" all --out "$out" "${smoke[@]}"
+# ZINC_SPIN is read once per process: Zinc's blocking rows need a process of their own.
+ZINC_SPIN=never "$ZINC_BENCH" never --out "$out" "${smoke[@]}"
+
+# A huge-page row needs the core to place regions in another directory (a hugetlbfs or
+# tmpfs huge= mount). Record whether this core has such a setting.
+if grep -rqn ZINC_SHM_DIR "$ROOT/core/src"; then
+    echo "the core reads ZINC_SHM_DIR, but this benchmark has no huge-page row yet" > "$out/hugepages.txt"
+else
+    echo "not available in this core: regions always live in /dev/shm (no ZINC_SHM_DIR or other directory setting in core/src), so a huge-page mount cannot be measured" > "$out/hugepages.txt"
+fi
 
 if [ -n "$iox" ]; then
     # iceoryx2 leaves its node-management segment in /dev/shm after a clean exit; remove the
@@ -64,4 +75,5 @@ if [ "$mode" = full ]; then
 fi
 
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/system.txt"
+echo "uptime after: $(uptime)" >> "$out/system.txt"
 "$py" "$here/report.py" "$out" --markdown "$md"

@@ -89,7 +89,7 @@ fn value(r: usize) -> u8 {
 
 /// Per-round wall times in seconds (warm-up excluded).
 pub fn measure(m: Method, size: usize, rounds: usize, tag: &str) -> io::Result<Vec<Round>> {
-    assert!(size % 4096 == 0);
+    assert!(size.is_multiple_of(4096));
     match m {
         Method::Reference => reference(size, rounds),
         Method::Zinc => {

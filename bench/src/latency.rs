@@ -181,7 +181,13 @@ impl Method {
 
 /// Runs one method in `rounds` separate runs (fresh processes and endpoints each), `samples`
 /// in all; the result keeps each round's median for the spread.
-pub fn measure_rounds(m: Method, samples: usize, warmup: usize, rounds: usize, tag: &str) -> io::Result<PingPong> {
+pub fn measure_rounds(
+    m: Method,
+    samples: usize,
+    warmup: usize,
+    rounds: usize,
+    tag: &str,
+) -> io::Result<PingPong> {
     let rounds = rounds.max(1);
     let mut v = Vec::new();
     for r in 0..rounds {
@@ -654,7 +660,12 @@ impl Poll {
 
 /// Reads exactly `buf.len()` bytes by polling a non-blocking descriptor (`flags` = 0: read(2)
 /// on an O_NONBLOCK descriptor; `MSG_DONTWAIT`: recv(2) on a socket).
-fn read_exact_polling(fd: &OwnedFd, mut buf: &mut [u8], flags: libc::c_int, what: &'static str) -> io::Result<()> {
+fn read_exact_polling(
+    fd: &OwnedFd,
+    mut buf: &mut [u8],
+    flags: libc::c_int,
+    what: &'static str,
+) -> io::Result<()> {
     let mut poll = Poll::new(what);
     while !buf.is_empty() {
         // SAFETY: valid buffer and descriptor.

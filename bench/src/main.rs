@@ -1,32 +1,26 @@
 //! `zinc-bench`: runs the benchmark suite and writes JSON for `bench/report.py`.
 //!
 //! ```text
-//! zinc-bench all --out DIR [--smoke]     latency, handoff, setup, overhead -> DIR/zinc.json
+//! zinc-bench all --out DIR [--smoke]     everything under this process's ZINC_SPIN -> DIR/zinc.json
+//! ZINC_SPIN=never zinc-bench never --out DIR [--smoke]
+//!                                        Zinc's blocking rows (latency, sweep, fan-out)
+//!                                        -> DIR/zinc_never.json
 //! zinc-bench quick [--json]              what `zinc bench --quick` prints
 //! ```
 
 use std::io::{self, Write};
 use zinc_bench::util::{self, jstr};
-use zinc_bench::{handoff, latency, overhead, quick, setup};
-
-struct Plan {
-    samples: usize,
-    warmup: usize,
-    sizes: Vec<usize>,
-    rounds: Option<usize>,
-    setup_caps: Vec<usize>,
-    setup_reps: usize,
-    overhead_iters: u64,
-}
+use zinc_bench::{cold, fanout, handoff, latency, msgs, overhead, quick, rate, setup, sweep};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let res = match args.first().map(String::as_str) {
         Some("all") => all(&args[1..]),
+        Some("never") => never(&args[1..]),
         Some("latency") => one_latency(&args[1..]),
         Some("quick") => quick::quick_report(args.iter().any(|a| a == "--json")).map(|s| print!("{s}")),
         _ => {
-            eprintln!("usage: zinc-bench all --out DIR [--smoke] | zinc-bench quick [--json] | zinc-bench latency KEY [SAMPLES]");
+            eprintln!("usage: zinc-bench all --out DIR [--smoke] | ZINC_SPIN=never zinc-bench never --out DIR [--smoke] | zinc-bench quick [--json] | zinc-bench latency KEY [SAMPLES]");
             std::process::exit(2);
         }
     };
@@ -44,56 +38,157 @@ fn log(msg: &str) {
 }
 static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
-fn all(args: &[String]) -> io::Result<()> {
-    START.get_or_init(std::time::Instant::now);
-    let smoke = args.iter().any(|a| a == "--smoke");
-    let out = args
-        .iter()
-        .position(|a| a == "--out")
-        .and_then(|i| args.get(i + 1))
-        .ok_or_else(|| io::Error::other("--out DIR is required"))?;
-    std::fs::create_dir_all(out)?;
+struct Plan {
+    samples: usize,
+    warmup: usize,
+    lat_rounds: usize,
+    sizes: Vec<usize>,
+    rounds: Option<usize>,
+    setup_caps: Vec<usize>,
+    setup_reps: usize,
+    overhead_iters: u64,
+    sweep_periods: Vec<u64>,
+    /// Per sweep cell: total time budget and rounds.
+    sweep_budget_ns: u64,
+    sweep_rounds: usize,
+    fanout_rounds: usize,
+    messages: u64,
+    message_rounds: usize,
+    cold_size: usize,
+    cold_rounds: usize,
+}
+
+fn plan(smoke: bool) -> Plan {
     let mib = handoff::MIB;
-    let plan = if smoke {
+    if smoke {
         Plan {
             samples: 2_000,
             warmup: 200,
+            lat_rounds: 2,
             sizes: vec![mib, 16 * mib],
             rounds: Some(2),
             setup_caps: vec![4096, mib],
             setup_reps: 2,
             overhead_iters: 100_000,
+            sweep_periods: vec![40_000, 1_000_000],
+            sweep_budget_ns: 50_000_000,
+            sweep_rounds: 2,
+            fanout_rounds: 3,
+            messages: 20_000,
+            message_rounds: 1,
+            cold_size: 16 * mib,
+            cold_rounds: 2,
         }
     } else {
         Plan {
             samples: 100_000,
             warmup: 10_000,
+            lat_rounds: 5,
             sizes: vec![mib, 16 * mib, 100 * mib, 1024 * mib],
             rounds: None,
-            setup_caps: vec![4096, mib, 16 * mib, 100 * mib, 1024 * mib],
+            setup_caps: vec![4096, mib, 16 * mib, 256 * mib, 1024 * mib, 4096 * mib],
             setup_reps: 5,
             overhead_iters: 5_000_000,
+            sweep_periods: sweep::PERIODS_NS.to_vec(),
+            sweep_budget_ns: 3_000_000_000,
+            sweep_rounds: 3,
+            fanout_rounds: 20,
+            messages: 1_000_000,
+            message_rounds: 3,
+            cold_size: 100 * mib,
+            cold_rounds: 5,
         }
-    };
+    }
+}
+
+fn out_dir(args: &[String]) -> io::Result<&String> {
+    args.iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .ok_or_else(|| io::Error::other("--out DIR is required"))
+}
+
+fn latency_json(m: latency::Method, r: &zinc_bench::pingpong::PingPong) -> String {
+    let p50: Vec<String> = r.round_p50.iter().map(|x| x.to_string()).collect();
+    format!(
+        "{{\"key\":{},\"label\":{},\"note\":{},\"mode\":{},\"one_way\":{},\"rtt_half\":{},\"round_p50\":[{}]}}",
+        jstr(m.key()),
+        jstr(m.label()),
+        jstr(m.note()),
+        jstr(m.mode().key()),
+        r.one_way.to_json(),
+        r.rtt_half.to_json(),
+        p50.join(",")
+    )
+}
+
+fn run_latency(methods: &[latency::Method], p: &Plan, tag: &str) -> io::Result<Vec<String>> {
+    let mut lat = Vec::new();
+    for &m in methods {
+        log(&format!("latency: {} ({} samples, {} rounds)", m.label(), p.samples, p.lat_rounds));
+        let r = latency::measure_rounds(m, p.samples, p.warmup, p.lat_rounds, tag)?;
+        log(&format!(
+            "  one-way p50 {} ns, p99 {} ns, max {} ns; round p50s {:?}",
+            r.one_way.p50, r.one_way.p99, r.one_way.max, r.round_p50
+        ));
+        lat.push(latency_json(m, &r));
+    }
+    Ok(lat)
+}
+
+fn run_sweep(waiters: &[sweep::Waiter], p: &Plan, tag: &str) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for &w in waiters {
+        for &period in &p.sweep_periods {
+            let (rounds, round_ns) = rate::plan(period, p.sweep_budget_ns, p.sweep_rounds);
+            let cell = sweep::measure(w, period, rounds, round_ns, &format!("{tag}{period}"))?;
+            log(&format!(
+                "sweep: {} every {} µs: p50 {} ns, p99 {} ns, waiter CPU {:.1}% ({} of {} seen)",
+                w.label(),
+                period / 1000,
+                cell.lat.p50,
+                cell.lat.p99,
+                cell.cpu_pct(),
+                cell.lat.n,
+                cell.sent
+            ));
+            out.push(cell.to_json(w.key(), &w.label()));
+        }
+    }
+    Ok(out)
+}
+
+fn run_fanout(kinds: &[fanout::Kind], p: &Plan, tag: &str) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for &k in kinds {
+        let (key, label) = match k {
+            fanout::Kind::Zinc => (sweep::Waiter::Zinc.key(), sweep::Waiter::Zinc.label()),
+            fanout::Kind::Futex => {
+                ("futex", "raw futex wake-all (FUTEX_WAKE INT_MAX on one word)".to_string())
+            }
+        };
+        for &n in &fanout::WAITERS {
+            let f = fanout::measure(k, n, p.fanout_rounds, &format!("{tag}{key}"))?;
+            log(&format!(
+                "fan-out: {label}, {n} waiters: last awake after {:.1} µs (median)",
+                f.median_last() / 1e3
+            ));
+            out.push(f.to_json(key, &label));
+        }
+    }
+    Ok(out)
+}
+
+fn all(args: &[String]) -> io::Result<()> {
+    START.get_or_init(std::time::Instant::now);
+    let smoke = args.iter().any(|a| a == "--smoke");
+    let out = out_dir(args)?;
+    std::fs::create_dir_all(out)?;
+    let mib = handoff::MIB;
+    let plan = plan(smoke);
     let tag = if smoke { "smoke" } else { "full" };
 
-    let mut lat = Vec::new();
-    for m in latency::Method::ALL {
-        log(&format!("latency: {} ({} samples)", m.label(), plan.samples));
-        let r = latency::measure(m, plan.samples, plan.warmup, tag)?;
-        log(&format!(
-            "  one-way p50 {} ns, p99 {} ns, max {} ns; RTT/2 p50 {} ns",
-            r.one_way.p50, r.one_way.p99, r.one_way.max, r.rtt_half.p50
-        ));
-        lat.push(format!(
-            "{{\"key\":{},\"label\":{},\"note\":{},\"one_way\":{},\"rtt_half\":{}}}",
-            jstr(m.key()),
-            jstr(m.label()),
-            jstr(m.note()),
-            r.one_way.to_json(),
-            r.rtt_half.to_json()
-        ));
-    }
+    let lat = run_latency(&latency::Method::ALL, &plan, tag)?;
 
     let mut hand = Vec::new();
     for &size in &plan.sizes {
@@ -124,11 +219,72 @@ fn all(args: &[String]) -> io::Result<()> {
         }
     }
 
+    let sw = run_sweep(&sweep::Waiter::ALL, &plan, tag)?;
+    let fan = run_fanout(&[fanout::Kind::Zinc, fanout::Kind::Futex], &plan, tag)?;
+
+    let mut msg = Vec::new();
+    for m in msgs::Method::ALL {
+        let mut runs = Vec::new();
+        for r in 0..plan.message_rounds {
+            let x = msgs::measure(m, plan.messages, &format!("{tag}{r}"))?;
+            log(&format!(
+                "messages: {}: {:.2} M msg/s ({} notify calls, {} consumer waits)",
+                m.label(),
+                plan.messages as f64 / x.secs / 1e6,
+                x.notifies,
+                x.waits
+            ));
+            runs.push(format!(
+                "{{\"secs\":{:.6},\"notifies\":{},\"waits\":{}}}",
+                x.secs, x.notifies, x.waits
+            ));
+        }
+        msg.push(format!(
+            "{{\"key\":{},\"label\":{},\"msg_bytes\":{},\"messages\":{},\"rounds\":[{}]}}",
+            jstr(m.key()),
+            jstr(m.label()),
+            msgs::MSG,
+            plan.messages,
+            runs.join(",")
+        ));
+    }
+
     let mut set = Vec::new();
+    let mut skipped = Vec::new();
     for &cap in &plan.setup_caps {
+        if let Some(why) = setup::skip_reason(cap) {
+            log(&format!("setup: capacity {cap} skipped: {why}"));
+            skipped.push(format!("{{\"capacity\":{},\"reason\":{}}}", cap, jstr(&why)));
+            continue;
+        }
         log(&format!("setup: capacity {cap}"));
-        let row = setup::measure(cap, if cap >= 1024 * mib { 3 } else { plan.setup_reps }, tag)?;
+        let reps = match cap {
+            c if c >= 4096 * mib => 2,
+            c if c >= 256 * mib => 3,
+            _ => plan.setup_reps,
+        };
+        let row = setup::measure(cap, reps, tag)?;
         set.push(row.to_json());
+    }
+
+    let mut cold_rows = Vec::new();
+    for m in cold::Method::ALL {
+        log(&format!(
+            "cold handoff: {} MiB via {} ({} rounds)",
+            plan.cold_size / mib,
+            m.label(),
+            plan.cold_rounds
+        ));
+        let r = cold::measure(m, plan.cold_size, plan.cold_rounds, tag)?;
+        let tot: Vec<f64> = r.iter().map(|x| x.total_s).collect();
+        log(&format!("  median {:.2} ms", util::median(&tot) * 1e3));
+        let rs: Vec<String> = r.iter().map(|x| x.to_json()).collect();
+        cold_rows.push(format!(
+            "{{\"key\":{},\"label\":{},\"rounds\":[{}]}}",
+            jstr(m.key()),
+            jstr(m.label()),
+            rs.join(",")
+        ));
     }
 
     log("overhead: Rust");
@@ -139,16 +295,53 @@ fn all(args: &[String]) -> io::Result<()> {
     );
 
     let json = format!(
-        "{{\"smoke\":{},\"placement\":{},\"latency_method\":{},\"latency\":[{}],\"handoff\":[{}],\"setup\":[{}],\"overhead_rust\":{}}}\n",
+        "{{\"smoke\":{},\"spin_policy\":{},\"placement\":{},\"latency_method\":{},\"latency\":[{}],\"handoff\":[{}],\"sweep\":[{}],\"fanout\":[{}],\"fanout_settle_ns\":{},\"messages\":[{}],\"setup\":[{}],\"setup_skipped\":[{}],\"cold\":{{\"size\":{},\"rows\":[{}]}},\"overhead_rust\":{}}}\n",
         smoke,
+        jstr(&sweep::policy_name()),
         jstr(&placement()),
         jstr("one-way: sender reads CLOCK_MONOTONIC right before it signals (the stamp travels in the message or in shared memory), receiver reads it right after its wait returns; the receiver's reply paces the next sample (RTT/2 kept as a cross-check)"),
         lat.join(",\n"),
         hand.join(",\n"),
+        sw.join(",\n"),
+        fan.join(",\n"),
+        fanout::SETTLE_NS,
+        msg.join(",\n"),
         set.join(",\n"),
+        skipped.join(","),
+        plan.cold_size,
+        cold_rows.join(",\n"),
         ovh
     );
     let path = std::path::Path::new(out).join("zinc.json");
+    std::fs::File::create(&path)?.write_all(json.as_bytes())?;
+    log(&format!("wrote {}", path.display()));
+    Ok(())
+}
+
+/// The rows that need `ZINC_SPIN=never` (read once per process, so they run in a process of
+/// their own): Zinc's blocking latency, its rate sweep and its fan-out.
+fn never(args: &[String]) -> io::Result<()> {
+    START.get_or_init(std::time::Instant::now);
+    if zinc_core::SpinPolicy::current() != zinc_core::SpinPolicy::Never {
+        return Err(io::Error::other("zinc-bench never: run it with ZINC_SPIN=never in the environment"));
+    }
+    let smoke = args.iter().any(|a| a == "--smoke");
+    let out = out_dir(args)?;
+    std::fs::create_dir_all(out)?;
+    let plan = plan(smoke);
+    let tag = if smoke { "nsmoke" } else { "nfull" };
+    let lat = run_latency(&latency::Method::NEVER, &plan, tag)?;
+    let sw = run_sweep(&[sweep::Waiter::Zinc], &plan, tag)?;
+    let fan = run_fanout(&[fanout::Kind::Zinc], &plan, tag)?;
+    let json = format!(
+        "{{\"smoke\":{},\"spin_policy\":{},\"latency\":[{}],\"sweep\":[{}],\"fanout\":[{}]}}\n",
+        smoke,
+        jstr(&sweep::policy_name()),
+        lat.join(",\n"),
+        sw.join(",\n"),
+        fan.join(",\n")
+    );
+    let path = std::path::Path::new(out).join("zinc_never.json");
     std::fs::File::create(&path)?.write_all(json.as_bytes())?;
     log(&format!("wrote {}", path.display()));
     Ok(())

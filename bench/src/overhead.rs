@@ -56,6 +56,7 @@ pub fn measure(iters: u64, tag: &str) -> io::Result<Overhead> {
     });
     // SAFETY: `h` is a live handle until zinc_close below.
     let ffi_notify_ns = per_call(iters, || unsafe { zinc_core::ffi::zinc_notify(std::hint::black_box(h)) });
+    // SAFETY: as above.
     let ffi_wait0_ns = per_call(iters, || unsafe {
         std::hint::black_box(zinc_core::ffi::zinc_wait(std::hint::black_box(h), 0));
     });

@@ -32,6 +32,34 @@ pub trait Endpoint {
 pub struct PingPong {
     pub one_way: Stats,
     pub rtt_half: Stats,
+    /// The one-way median of each round (one entry per separate run of the harness).
+    pub round_p50: Vec<u64>,
+    /// The raw one-way samples (kept so rounds can be merged).
+    pub one_way_raw: Vec<u64>,
+    /// The raw RTT/2 samples.
+    pub rtt_raw: Vec<u64>,
+}
+
+impl PingPong {
+    /// Merges separate runs (rounds) of the same transport into one distribution, keeping each
+    /// round's median for the spread.
+    pub fn merge(rounds: Vec<PingPong>) -> PingPong {
+        let mut ow = Vec::new();
+        let mut rt = Vec::new();
+        let mut p50 = Vec::new();
+        for r in rounds {
+            p50.push(r.one_way.p50);
+            ow.extend_from_slice(&r.one_way_raw);
+            rt.extend_from_slice(&r.rtt_raw);
+        }
+        PingPong {
+            one_way: Stats::from_samples(ow.clone()),
+            rtt_half: Stats::from_samples(rt.clone()),
+            round_p50: p50,
+            one_way_raw: ow,
+            rtt_raw: rt,
+        }
+    }
 }
 
 pub type Maker<'a> = Box<dyn FnOnce() -> io::Result<Box<dyn Endpoint>> + 'a>;
@@ -98,9 +126,13 @@ pub fn run(
     }
     let rtt = util::settle(child, result)?;
     let one_way: Vec<u64> = (warmup..total).map(|i| shared.u64_at(8 + i).load(Ordering::Relaxed)).collect();
+    let one_way_stats = Stats::from_samples(one_way.clone());
     Ok(PingPong {
-        one_way: Stats::from_samples(one_way),
+        round_p50: vec![one_way_stats.p50],
+        one_way: one_way_stats,
         rtt_half: Stats::from_samples(rtt[warmup..].to_vec()),
+        one_way_raw: one_way,
+        rtt_raw: rtt[warmup..].to_vec(),
     })
 }
 

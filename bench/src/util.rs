@@ -163,6 +163,9 @@ impl SharedMem {
     pub fn len(&self) -> usize {
         self.len
     }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
     /// The `i`-th u64 slot (bounds-checked).
     pub fn u64_at(&self, i: usize) -> &std::sync::atomic::AtomicU64 {
         assert!((i + 1) * 8 <= self.len);
@@ -177,6 +180,13 @@ impl SharedMem {
     }
 }
 
+// SAFETY: the mapping lives until drop and is only accessed through atomics or raw pointers
+// whose users uphold their own synchronisation; moving or sharing the owner between threads is
+// no different from sharing it with a forked process, which is its purpose.
+unsafe impl Send for SharedMem {}
+// SAFETY: as above.
+unsafe impl Sync for SharedMem {}
+
 impl Drop for SharedMem {
     fn drop(&mut self) {
         // SAFETY: our own mapping.
@@ -190,7 +200,8 @@ impl Drop for SharedMem {
 /// `p..p+len` must be writable.
 #[inline(never)]
 pub unsafe fn fill(p: *mut u8, len: usize, v: u8) {
-    std::ptr::write_bytes(p, v, len);
+    // SAFETY: the caller promises `p..p+len` is writable.
+    unsafe { std::ptr::write_bytes(p, v, len) };
 }
 
 /// Reads every byte at `p` (the "reader touches every byte" half of a handoff) and returns
@@ -200,7 +211,8 @@ pub unsafe fn fill(p: *mut u8, len: usize, v: u8) {
 /// `p..p+len` must be readable, 8-aligned, `len` a multiple of 8, and nobody may write it.
 #[inline(never)]
 pub unsafe fn touch(p: *const u8, len: usize, v: u8) -> bool {
-    let words = std::slice::from_raw_parts(p as *const u64, len / 8);
+    // SAFETY: the caller promises the range is readable, aligned and not written meanwhile.
+    let words = unsafe { std::slice::from_raw_parts(p as *const u64, len / 8) };
     let mut acc = [0u64; 8];
     let mut chunks = words.chunks_exact(8);
     for c in &mut chunks {
@@ -318,7 +330,7 @@ pub fn spin_until<F: FnMut() -> bool>(mut f: F, timeout_ns: u64) -> bool {
         }
         std::hint::spin_loop();
         k = k.wrapping_add(1);
-        if k % 1024 == 0 && now_ns() - start > timeout_ns {
+        if k.is_multiple_of(1024) && now_ns() - start > timeout_ns {
             return false;
         }
     }
@@ -342,7 +354,7 @@ pub fn spawn_hog(cpu: Option<usize>) -> io::Result<libc::pid_t> {
         let mut x = 0u64;
         loop {
             x = std::hint::black_box(x.wrapping_add(1));
-            if x % 4096 == 0 && now_ns() - start > 5_000_000 {
+            if x.is_multiple_of(4096) && now_ns() - start > 5_000_000 {
                 f.u64_at(0).store(1, std::sync::atomic::Ordering::Release);
             }
         }
