@@ -452,7 +452,7 @@ def main():
                 continue
             r = fan_cmp(z, fx_)
             cells.append(f"{policy_label(key)} {us(r['a'])} (IQR {us(r['a_lo'])}–{us(r['a_hi'])})")
-            verdicts.append(f"{policy_label(key)}: {'**met**' if r['r'] <= 1.1 else '**missed**'} ({r['r']:.2f}×{', within noise' if r['noise'] else ''})")
+            verdicts.append(f"{policy_label(key)}: {'**met**' if r['r'] <= 1.1 else '**missed**'} ({r['r']:.2f}×{'; IQRs overlap' if r['noise'] else ''})")
         if fx_ and cells:
             fr = fan_stats(fx_)
             w(f"| fan-out to {n} waiter process{'es' if n > 1 else ''}: last waiter awake, Zinc ≤ 1.1× raw futex wake-all | "
@@ -600,7 +600,8 @@ def main():
     if fan_rows:
         w("## Fan-out: one notify, N waiter processes")
         w("")
-        w(f"N waiter processes (not pinned) block on one region (Zinc: one handle each) or on one futex "
+        w(f"N waiter processes (pinned round-robin: waiter i on CPU (1 + i) mod 2; the driver on CPU 0) block "
+          f"on one region (Zinc: one handle each) or on one futex "
           f"word; before each round the driver waits until all of them are about to wait, then "
           f"{zinc.get('fanout_settle_ns', 0) / 1e6:.0f} ms more (any spin phase is over: everyone sleeps), "
           f"stamps the clock and notifies once (futex: FUTEX_WAKE with INT_MAX). Each waiter records "
@@ -865,6 +866,9 @@ def analysis_more(lat, sweep_rows, fan_rows, msg_rows, cold, hmed):
             "set, the same system call as the raw futex row, so the goal (≤ 1.1× the futex) tests only what Zinc "
             "adds around it: the parked-bit read-modify-write and each waiter's re-check of its cursor. "
             f"Met: {'; '.join(met) or 'none'}. Missed: {'; '.join(missed) or 'none'}. "
+            "Waiters are pinned round-robin so both transports see the same placement (left to the scheduler, "
+            "where a single waiter happened to sleep, on the driver's CPU or on the idle one, decided the N = 1 "
+            "result by several µs). "
             "With more waiters than the 2 vCPUs the wake-ups are served by the scheduler a few at a time, so the "
             "last waiter's time grows with N for both, and single rounds vary by milliseconds (other work on the "
             "machine): the IQR columns show how far apart rounds are."

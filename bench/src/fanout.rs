@@ -3,6 +3,10 @@
 //! driver's stamp (taken right before it signals) to the LAST waiter's wake. Zinc (one region,
 //! every waiter with its own handle) against a raw futex wake-all on one shared word.
 //!
+//! Waiter i is pinned to CPU (1 + i) mod CPUs and the driver to CPU 0, so both transports see
+//! the same placement (left to the scheduler, where a lone waiter happened to sleep decided the
+//! result by several µs).
+//!
 //! Before each round the driver waits until every waiter has announced it is about to wait,
 //! then lets them settle for `SETTLE_NS` (long enough that any spin phase is over and every
 //! waiter sleeps in the kernel), so both transports wake the same number of sleepers.
@@ -72,7 +76,8 @@ pub fn measure(kind: Kind, n: usize, rounds: usize, tag: &str) -> io::Result<Fan
     let spawn = (|| -> io::Result<()> {
         for i in 0..n {
             let rname = region.as_ref().map(|(_, nm)| nm.clone());
-            let pid = util::fork_child(None, move || {
+            let cpu = (util::cpu_count() >= 2).then(|| (util::PEER_CPU + i) % util::cpu_count());
+            let pid = util::fork_child(cpu, move || {
                 let r = match &rname {
                     Some(nm) => Some(SharedRegion::open(nm).map_err(zerr)?),
                     None => None,

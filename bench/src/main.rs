@@ -18,9 +18,10 @@ fn main() {
         Some("all") => all(&args[1..]),
         Some("never") => never(&args[1..]),
         Some("latency") => one_latency(&args[1..]),
+        Some("fanout") => one_fanout(&args[1..]),
         Some("quick") => quick::quick_report(args.iter().any(|a| a == "--json")).map(|s| print!("{s}")),
         _ => {
-            eprintln!("usage: zinc-bench all --out DIR [--smoke] | ZINC_SPIN=never zinc-bench never --out DIR [--smoke] | zinc-bench quick [--json] | zinc-bench latency KEY [SAMPLES]");
+            eprintln!("usage: zinc-bench all --out DIR [--smoke] | ZINC_SPIN=never zinc-bench never --out DIR [--smoke] | zinc-bench quick [--json] | zinc-bench latency KEY [SAMPLES] | zinc-bench fanout N [ROUNDS]");
             std::process::exit(2);
         }
     };
@@ -344,6 +345,28 @@ fn never(args: &[String]) -> io::Result<()> {
     let path = std::path::Path::new(out).join("zinc_never.json");
     std::fs::File::create(&path)?.write_all(json.as_bytes())?;
     log(&format!("wrote {}", path.display()));
+    Ok(())
+}
+
+/// Fan-out for N waiters, Zinc (this process's ZINC_SPIN) and raw futex alternately, printed
+/// (for investigations).
+fn one_fanout(args: &[String]) -> io::Result<()> {
+    let n: usize =
+        args.first().and_then(|s| s.parse().ok()).ok_or_else(|| io::Error::other("fanout N [ROUNDS]"))?;
+    let rounds: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100);
+    for (k, name) in [(fanout::Kind::Zinc, "zinc"), (fanout::Kind::Futex, "futex")] {
+        let f = fanout::measure(k, n, rounds, "one")?;
+        let mut v = f.last_ns.clone();
+        v.sort_unstable();
+        println!(
+            "{name} (ZINC_SPIN={}) N={n}: last awake p25 {} p50 {} p75 {} ns over {} rounds",
+            sweep::policy_name(),
+            v[v.len() / 4],
+            v[v.len() / 2],
+            v[3 * v.len() / 4],
+            v.len()
+        );
+    }
     Ok(())
 }
 
