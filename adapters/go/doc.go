@@ -19,15 +19,15 @@
 //
 // All validation, lifecycle and synchronisation live in the core, so the Go adapter behaves
 // exactly like the other languages' adapters. Errors from the core are *Error values carrying the
-// core's code and zinc_strerror message; test them with errors.Is against ErrNotFound,
-// ErrExists, ErrInvalid, ErrCorrupted, ErrTimedOut, ErrPermission (and ErrRingFull), or
-// fs.ErrNotExist / fs.ErrExist / fs.ErrPermission.
+// core's code (Code()) and zinc_strerror message (Message()); test them with errors.Is against
+// ErrNotFound, ErrExists, ErrInvalid, ErrCorrupted, ErrTimedOut, ErrPermission, ErrClosed (and
+// ErrRingFull), or fs.ErrNotExist / fs.ErrExist / fs.ErrPermission / fs.ErrClosed.
 //
 // # View lifetime
 //
 // Slices from Region.Bytes point into the mapping and must not be used after Close (the usual rule
-// of Go mmap packages; Go cannot track them). After Close, methods return ErrClosed and Bytes
-// returns nil. For memory that must outlive a concurrent Close, take a View: Close then defers
+// of Go mmap packages; Go cannot track them). After Close, Wait and View return the core's -9
+// error (ErrClosed), Bytes returns nil, Capacity 0, Notify and a second Close do nothing. For memory that must outlive a concurrent Close, take a View: Close then defers
 // the unmap until the last View is released.
 //
 // # Ownership and fork
@@ -40,8 +40,8 @@
 // # Finding the core
 //
 // The core library is loaded with dlopen on the first Create or Open: the file named by the
-// ZINC_LIB environment variable when it is set, otherwise "libzinc_core.so" through the dynamic
-// linker (LD_LIBRARY_PATH, then the RUNPATH this package links in, which points at the
-// repository's target/release, then the system's library directories). LibraryError reports a
-// failure to load it.
+// ZINC_LIB environment variable when it is set (and nothing else if that fails), otherwise
+// "libzinc_core.so.0", then "libzinc_core.so", through the dynamic loader (LD_LIBRARY_PATH, the
+// ldconfig cache, the system's library directories). LibraryError reports a failure to load it,
+// listing every place tried.
 package zinc

@@ -80,7 +80,7 @@ func runPeer(role string) int {
 	fail := func(err error) int {
 		var ze *Error
 		if errors.As(err, &ze) {
-			say("FAIL %d %s", ze.Code, ze.Msg)
+			say("FAIL %d %s", ze.Code(), ze.Message())
 		} else {
 			say("FAIL %v", err)
 		}
@@ -107,9 +107,7 @@ func runPeer(role string) int {
 		for i := range b {
 			b[i] = reply(seed, i)
 		}
-		if err := r.Notify(); err != nil {
-			return fail(err)
-		}
+		r.Notify()
 		say("PASS %d", len(b))
 	case "writer": // create, wait for GO, fill pattern, notify, wait for the reply, close
 		r, err := Create(name, capacity)
@@ -123,9 +121,7 @@ func runPeer(role string) int {
 		for i := range b {
 			b[i] = pattern(seed, i)
 		}
-		if err := r.Notify(); err != nil {
-			return fail(err)
-		}
+		r.Notify()
 		if err := awaitReply(r, func() bool { return isReply(b, seed) }); err != nil {
 			return fail(err)
 		}
@@ -160,7 +156,7 @@ func runPeer(role string) int {
 		}
 		r.Close()
 		say("OK")
-	case "load": // Create under the given ZINC_LIB; report which library file got mapped
+	case "load": // Create; report which library file got mapped
 		r, err := Create(name, 4096)
 		if err != nil {
 			var ze *Error
@@ -168,9 +164,14 @@ func runPeer(role string) int {
 			return 0
 		}
 		maps, _ := os.ReadFile("/proc/self/maps")
-		lib := os.Getenv("ZINC_LIB")
 		r.Close()
-		say("OK mapped=%v", lib != "" && strings.Contains(string(maps), lib))
+		for _, line := range strings.Split(string(maps), "\n") {
+			if f := strings.Fields(line); len(f) == 6 && strings.Contains(f[5], "libzinc_core.so") {
+				say("OK %s", f[5])
+				return 0
+			}
+		}
+		say("OK but no libzinc_core.so mapped")
 	default:
 		fmt.Fprintln(os.Stderr, "unknown peer role", role)
 		return 2
@@ -187,20 +188,16 @@ func isReply(b []byte, seed int) bool {
 	return true
 }
 
-// awaitReply waits, after this handle's own Notify, for the peer's answer (30 s in all). A handle
-// also sees its own notify (SPEC §6), so the first wake-up may be our own notification: if done()
-// is not yet true then, wait once more; the counter's second move can only be the peer's.
+// awaitReply waits, after this handle's own Notify, until done() (the peer's answer is in the
+// data), 30 s in all. A handle also sees its own notify (SPEC §6), so a wake-up is only a hint.
 func awaitReply(r *Region, done func() bool) error {
 	deadline := time.Now().Add(30 * time.Second)
-	for wakes := 0; wakes < 2; wakes++ {
+	for !done() {
 		if err := r.Wait(uint32(max(time.Until(deadline).Milliseconds(), 0))); err != nil {
 			return err
 		}
-		if done() {
-			return nil
-		}
 	}
-	return nil // the caller checks the data and reports what is wrong
+	return nil
 }
 
 // peer is a running peer process.

@@ -4,26 +4,21 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
-	"unsafe"
 )
 
-// waitSliceMs bounds how long one call into the core's zinc_wait holds the region's read lock.
-// A long Wait is a loop of such calls, so Close, which takes the write lock, waits at most this
-// long for a blocked Wait to step aside (that Wait then returns ErrClosed). No notification is
-// lost between slices: the core compares the counter with the handle's last seen value.
-const waitSliceMs = 50
-
 // Region is an open handle on a named shared-memory region. Its methods are safe for concurrent
-// use by several goroutines, Close included.
+// use by several goroutines, Close included: the core makes a close racing with other calls on
+// the same handle safe (it wakes waiters with ZINC_EBADF and unmaps after every call has left).
 type Region struct {
 	name string
+	h    handle // the core's handle; the core refuses it once closed
+	data []byte // the data area, set once
 
-	mu      sync.RWMutex
-	h       unsafe.Pointer // ZincHandle; nil once Close was called
-	data    []byte         // the data area; nil once closed
-	views   int            // unreleased Views
-	pending unsafe.Pointer // handle whose zinc_close waits for the last View's Release
+	closed atomic.Bool
+	mu     sync.Mutex // guards views and pending
+	views  int        // unreleased Views
+	// pending is set when Close found Views: the last Release calls zinc_close.
+	pending bool
 
 	timeoutErr *Error // returned by every timed-out Wait (no allocation while polling)
 }
@@ -33,9 +28,8 @@ type Region struct {
 //
 // Validation is the core's: name must match [A-Za-z0-9_-]{1,250} and capacity must be a positive
 // multiple of the page size, otherwise the error matches ErrInvalid. A live region of that name
-// gives ErrExists. Two arguments that cannot even be passed to the core also give ErrInvalid
-// with the core's message for -22: a negative capacity and a name containing a NUL byte (C would
-// silently truncate it).
+// gives ErrExists. Two arguments that C cannot carry give the core's -22 error too: a name
+// containing a NUL byte (C would silently truncate it) and a negative capacity.
 func Create(name string, capacity int) (*Region, error) {
 	if err := load(); err != nil {
 		return nil, err
@@ -43,7 +37,7 @@ func Create(name string, capacity int) (*Region, error) {
 	if capacity < 0 || strings.IndexByte(name, 0) >= 0 {
 		return nil, newError("create", name, CodeInvalid)
 	}
-	h, rc := cCreate(name, uintptr(capacity))
+	h, rc := coreCreate(name, uintptr(capacity))
 	if rc != 0 {
 		return nil, newError("create", name, rc)
 	}
@@ -52,7 +46,8 @@ func Create(name string, capacity int) (*Region, error) {
 
 // Open opens the existing region name. The handle can read, write, notify and wait, but does not
 // own the region. A name with no live region gives ErrNotFound, a segment that fails the core's
-// validation ErrCorrupted, an OS refusal ErrPermission.
+// validation ErrCorrupted, an OS refusal ErrPermission, a bad name (a NUL in it included)
+// ErrInvalid.
 func Open(name string) (*Region, error) {
 	if err := load(); err != nil {
 		return nil, err
@@ -60,19 +55,15 @@ func Open(name string) (*Region, error) {
 	if strings.IndexByte(name, 0) >= 0 {
 		return nil, newError("open", name, CodeInvalid)
 	}
-	h, rc := cOpen(name)
+	h, rc := coreOpen(name)
 	if rc != 0 {
 		return nil, newError("open", name, rc)
 	}
 	return newRegion(h, name), nil
 }
 
-func newRegion(h unsafe.Pointer, name string) *Region {
-	r := &Region{name: name, h: h, timeoutErr: newError("wait", name, CodeTimedOut)}
-	if p, n := cPtr(h), cCapacity(h); p != nil && n > 0 {
-		r.data = unsafe.Slice((*byte)(p), n)
-	}
-	return r
+func newRegion(h handle, name string) *Region {
+	return &Region{name: name, h: h, data: coreData(h), timeoutErr: newError("wait", name, CodeTimedOut)}
 }
 
 // Name returns the region's name as given to Create or Open.
@@ -87,68 +78,39 @@ func (r *Region) Name() string { return r.name }
 // exits). Code that needs the memory to stay valid across a concurrent Close takes a View, which
 // defers the unmap until it is released. After Close, Bytes returns nil.
 func (r *Region) Bytes() []byte {
-	r.mu.RLock()
-	d := r.data
-	r.mu.RUnlock()
-	return d
+	if r.closed.Load() {
+		return nil
+	}
+	return r.data
 }
 
 // Capacity returns the number of usable bytes (len(Bytes())), or 0 after Close.
 func (r *Region) Capacity() int { return len(r.Bytes()) }
 
 // Notify increments the region's notification counter and wakes every waiter, in every process.
-// Notifications coalesce: it is a "data changed" signal, not a queue. It returns ErrClosed after
-// Close and nil otherwise.
-func (r *Region) Notify() error {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.h == nil {
-		return ErrClosed
+// Notifications coalesce: it is a "data changed" signal, not a queue. After Close it does
+// nothing (like zinc_notify on a closed handle).
+func (r *Region) Notify() {
+	if !r.closed.Load() {
+		cNotify(r.h)
 	}
-	cNotify(r.h)
-	return nil
 }
 
 // Wait returns nil as soon as the region's notification counter differs from the value this
-// handle last saw (at once if a Notify happened since), or an error matching ErrTimedOut after
-// timeoutMs milliseconds. Wait(0) polls; Wait(WaitForever) has no timeout.
+// handle last saw (at once if a Notify happened since, this handle's own included), an error
+// matching ErrTimedOut after timeoutMs milliseconds, or one matching ErrClosed (the core's -9)
+// when the handle is closed, also by a Close from another goroutine while Wait blocks. Wait(0)
+// polls; Wait(WaitForever) has no timeout.
 //
-// Wait blocks only the calling goroutine (the cgo call runs on its own OS thread). Several
-// goroutines waiting on one Region share the handle's last seen value: one notification may
-// release one or all of them; give each waiting goroutine its own Open handle when each must see
-// every notification. If Close is called during a Wait, the Wait returns ErrClosed within about
-// 50 ms.
+// Wait is one call into the core with the caller's timeout; it blocks only the calling goroutine
+// (the cgo call runs on its own OS thread). Several goroutines waiting on one Region share the
+// handle's last seen value: one notification may release one or all of them; give each waiting
+// goroutine its own Open handle when each must see every notification.
 func (r *Region) Wait(timeoutMs uint32) error {
-	if timeoutMs <= waitSliceMs {
-		return r.waitOnce(timeoutMs)
+	if r.closed.Load() {
+		return newError("wait", r.name, CodeClosed)
 	}
-	forever := timeoutMs == WaitForever
-	deadline := time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
-	remaining := timeoutMs
-	for {
-		err := r.waitOnce(min(remaining, waitSliceMs))
-		if err != r.timeoutErr {
-			return err
-		}
-		if forever {
-			continue
-		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			return err
-		}
-		remaining = uint32((left + time.Millisecond - 1) / time.Millisecond)
-	}
-}
-
-// waitOnce is one bounded call into the core under the read lock.
-func (r *Region) waitOnce(ms uint32) error {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.h == nil {
-		return ErrClosed
-	}
-	switch rc := cWait(r.h, ms); rc {
+	switch rc := coreWait(r.h, timeoutMs); rc {
 	case 0:
 		return nil
 	case CodeTimedOut:
@@ -158,10 +120,11 @@ func (r *Region) waitOnce(ms uint32) error {
 	}
 }
 
-// Close closes the handle: every method then returns ErrClosed (Bytes nil, Capacity 0). The
-// mapping is unmapped at once, unless Views are still held: then the unmap (zinc_close) happens
-// when the last View is released. Close is safe to call concurrently with other methods, and a
-// second Close is a harmless no-op returning nil.
+// Close closes the handle: Bytes then returns nil, Capacity 0, Wait and View the ErrClosed
+// error, Notify does nothing; a second Close is a no-op returning nil. A Wait blocked in another
+// goroutine returns the ErrClosed error. The mapping is unmapped at once, unless Views are
+// still held: then the core's handle is closed (unmapped, and a blocked Wait woken) when the last
+// View is released. Close always returns nil; it satisfies io.Closer.
 //
 // There is no finalizer: a Region that is never closed stays mapped until the process exits
 // (closing behind the program's back would invalidate slices from Bytes). Always Close, e.g.
@@ -169,16 +132,14 @@ func (r *Region) waitOnce(ms uint32) error {
 func (r *Region) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	h := r.h
-	if h == nil {
+	if r.closed.Swap(true) {
 		return nil
 	}
-	r.h, r.data = nil, nil
 	if r.views > 0 {
-		r.pending = h
+		r.pending = true
 		return nil
 	}
-	cClose(h)
+	cClose(r.h)
 	return nil
 }
 
@@ -191,12 +152,12 @@ type View struct {
 	released atomic.Bool
 }
 
-// View returns a new lease on the data area, or ErrClosed after Close.
+// View returns a new lease on the data area, or the ErrClosed error after Close.
 func (r *Region) View() (*View, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.h == nil {
-		return nil, ErrClosed
+	if r.closed.Load() {
+		return nil, newError("view", r.name, CodeClosed)
 	}
 	r.views++
 	return &View{r: r, data: r.data}, nil
@@ -221,9 +182,8 @@ func (v *View) Release() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.views--
-	if r.views == 0 && r.pending != nil {
-		h := r.pending
-		r.pending = nil
-		cClose(h)
+	if r.views == 0 && r.pending {
+		r.pending = false
+		cClose(r.h)
 	}
 }
