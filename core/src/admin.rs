@@ -31,8 +31,11 @@ use crate::platform::posix::{self, Lock, Owner};
 use crate::region;
 use std::os::fd::{AsRawFd, OwnedFd};
 
-/// Directory where Linux keeps POSIX shared-memory objects.
-pub const SHM_DIR: &str = "/dev/shm";
+/// The directory regions live in: `/dev/shm`, or `ZINC_SHM_DIR` on Linux (docs/DESIGN.md).
+pub fn shm_dir() -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(crate::platform::backend::shm_dir().to_bytes()))
+}
 
 /// What the kernel says about who holds a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +77,7 @@ pub struct RegionInfo {
     pub owner_alive: Option<bool>,
 }
 
-/// Lists every Zinc region in `/dev/shm` (objects named `zinc_<valid name>`), sorted by name.
+/// Lists every Zinc region in the region directory ([`shm_dir`]) (objects named `zinc_<valid name>`), sorted by name.
 /// An object that vanishes while we look is skipped; one we cannot open (for example owned by
 /// another user) is reported with its error.
 pub fn list() -> Result<Vec<(String, Result<RegionInfo>)>> {
@@ -91,7 +94,7 @@ pub fn list() -> Result<Vec<(String, Result<RegionInfo>)>> {
 /// Names of the Zinc objects currently in `/dev/shm`, sorted. Entries whose suffix is not a
 /// valid region name were not made by Zinc and are ignored.
 pub fn region_names() -> Result<Vec<String>> {
-    let dir = match std::fs::read_dir(SHM_DIR) {
+    let dir = match std::fs::read_dir(shm_dir()) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(io_error(&e)),
@@ -323,13 +326,13 @@ mod tests {
 
     fn write_object(name: &str, bytes: &[u8]) {
         use std::os::unix::fs::OpenOptionsExt;
-        let path = format!("{SHM_DIR}/{OBJECT_PREFIX}{name}");
+        let path = shm_dir().join(format!("{OBJECT_PREFIX}{name}"));
         let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).unwrap();
         std::io::Write::write_all(&mut f, bytes).unwrap();
     }
 
     fn exists(name: &str) -> bool {
-        std::path::Path::new(&format!("{SHM_DIR}/{OBJECT_PREFIX}{name}")).exists()
+        shm_dir().join(format!("{OBJECT_PREFIX}{name}")).exists()
     }
 
     #[test]

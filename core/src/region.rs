@@ -405,7 +405,7 @@ fn retire_and_unlink(shm_name: &CStr, fd: &OwnedFd, header: Option<&Header>) -> 
     }
     hit("reclaim:retired");
     if posix::names_object(shm_name, fd.as_raw_fd())? {
-        match posix::shm_unlink(shm_name) {
+        match backend::unlink_name(shm_name) {
             Ok(()) | Err(ZincError::NotFound) => {}
             Err(e) => return Err(e),
         }
@@ -489,7 +489,7 @@ impl<'a> UnlinkOnFailure<'a> {
 impl Drop for UnlinkOnFailure<'_> {
     fn drop(&mut self) {
         if let Some(name) = self.0 {
-            let _ = posix::shm_unlink(name);
+            let _ = backend::unlink_name(name);
         }
     }
 }

@@ -467,7 +467,9 @@ fn hostile_objects_give_corrupted_region() {
     let f = put(&[]);
     assert!(SharedRegion::open(&name).is_err(), "an empty object is no region");
     drop(f);
-    std::fs::remove_file(shm_path(&name)).unwrap();
+    // The portable backend takes an unheld empty object for a creator that died before its
+    // first write, and reclaims it; Linux leaves it alone (creation there is atomic).
+    let _ = std::fs::remove_file(shm_path(&name));
 }
 
 fn invalid_arguments() {

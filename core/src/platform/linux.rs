@@ -6,22 +6,78 @@ use crate::error::{Result, ZincError};
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::AtomicU32;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-/// Where glibc's `shm_open` keeps POSIX shared memory objects.
-const SHM_DIR: &CStr = c"/dev/shm";
+/// Where glibc's `shm_open` keeps POSIX shared memory objects: the default directory.
+const DEFAULT_DIR: &CStr = c"/dev/shm";
+
+/// The directory regions live in: `ZINC_SHM_DIR` when set to an absolute path (another tmpfs,
+/// e.g. one mounted with `huge=within_size` for huge pages), else `/dev/shm`. Read once per
+/// process; every process that shares a region must use the same value.
+pub fn shm_dir() -> &'static CStr {
+    static DIR: OnceLock<CString> = OnceLock::new();
+    DIR.get_or_init(|| match std::env::var("ZINC_SHM_DIR") {
+        Err(_) => DEFAULT_DIR.to_owned(),
+        Ok(dir) => {
+            let trimmed = dir.trim_end_matches('/');
+            match CString::new(trimmed) {
+                Ok(c) if trimmed.starts_with('/') && !trimmed.is_empty() => c,
+                _ => {
+                    eprintln!("zinc: ignoring ZINC_SHM_DIR={dir:?}: expected an absolute directory path");
+                    DEFAULT_DIR.to_owned()
+                }
+            }
+        }
+    })
+}
+
+/// Opens the existing object `shm_name` in the region directory, as glibc's `shm_open` does in
+/// /dev/shm (`O_NOFOLLOW`: a planted symlink is refused, never followed).
+pub fn open_existing(shm_name: &CStr, flags: libc::c_int) -> Result<OwnedFd> {
+    let path = object_path(shm_name);
+    loop {
+        // SAFETY: a valid NUL-terminated path and plain flags.
+        let fd = unsafe { libc::open(path.as_ptr(), flags | libc::O_NOFOLLOW | libc::O_CLOEXEC) };
+        if fd >= 0 {
+            // SAFETY: `open` succeeded; the descriptor is fresh and ours alone.
+            return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
+        }
+        match ZincError::last_os_error() {
+            ZincError::Platform(libc::EINTR) => continue,
+            // Like glibc's shm_open: a directory under the name is not a region.
+            ZincError::Platform(libc::EISDIR) => return Err(ZincError::CorruptedRegion),
+            e => return Err(e),
+        }
+    }
+}
+
+/// Removes the name `shm_name` from the region directory.
+pub fn unlink_name(shm_name: &CStr) -> Result<()> {
+    let path = object_path(shm_name);
+    loop {
+        // SAFETY: a valid NUL-terminated path.
+        if unsafe { libc::unlink(path.as_ptr()) } == 0 {
+            return Ok(());
+        }
+        match ZincError::last_os_error() {
+            ZincError::Platform(libc::EINTR) => continue,
+            e => return Err(e),
+        }
+    }
+}
 
 /// Openers never meet a half-built object here: birth is atomic (see `new_object`).
 pub const UNPUBLISHED_IS_NOT_FOUND: bool = false;
 /// `notify` must wake parked waiters with a system call.
 pub const PARKS_IN_KERNEL: bool = true;
 
-/// Makes an anonymous object in /dev/shm (`O_TMPFILE`): invisible to every other process until
+/// Makes an anonymous object in the region directory (`O_TMPFILE`): invisible to every other process until
 /// `link_object` names it, and freed by the kernel if we die before that, so a crash or a
 /// failure during create leaves nothing behind.
 pub fn new_object(_shm_name: &CStr) -> Result<OwnedFd> {
     // SAFETY: a valid path and plain flags.
-    let fd = unsafe { libc::open(SHM_DIR.as_ptr(), libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC, 0o600) };
+    let fd = unsafe { libc::open(shm_dir().as_ptr(), libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC, 0o600) };
     if fd == -1 {
         return Err(ZincError::last_os_error());
     }
@@ -75,7 +131,7 @@ pub fn link_object(fd: &OwnedFd, shm_name: &CStr) -> Result<()> {
 pub const NAMED_AT_BIRTH: bool = false;
 
 fn object_path(shm_name: &CStr) -> CString {
-    let mut path = SHM_DIR.to_bytes().to_vec();
+    let mut path = shm_dir().to_bytes().to_vec();
     path.extend_from_slice(shm_name.to_bytes());
     CString::new(path).unwrap_or_default()
 }

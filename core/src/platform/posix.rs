@@ -4,11 +4,11 @@
 use super::backend;
 use crate::error::{Result, ZincError};
 use std::ffi::CStr;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::ptr::NonNull;
 
 /// Retries a `-1`-returning call while it fails with EINTR.
-fn retry_eintr(mut call: impl FnMut() -> libc::c_int) -> Result<libc::c_int> {
+pub(crate) fn retry_eintr(mut call: impl FnMut() -> libc::c_int) -> Result<libc::c_int> {
     loop {
         let rc = call();
         if rc != -1 {
@@ -41,7 +41,7 @@ pub fn open_object(name: &CStr, flags: libc::c_int, owner: Owner) -> Result<Owne
     if let Some(st) = backend::stat_name(name)? {
         vet(&st, owner)?;
     }
-    let fd = match shm_open(name, flags | NONBLOCK) {
+    let fd = match backend::open_existing(name, flags | NONBLOCK) {
         // EAGAIN on open: another process holds a lease on the file.
         Err(ZincError::Platform(libc::EWOULDBLOCK)) => return Err(ZincError::Platform(libc::EAGAIN)),
         other => other?,
@@ -66,21 +66,6 @@ fn vet(st: &ObjectStat, owner: Owner) -> Result<()> {
 pub fn geteuid() -> u32 {
     // SAFETY: geteuid cannot fail.
     unsafe { libc::geteuid() }
-}
-
-/// `shm_open` (with `O_CLOEXEC`); `open_object` is the checked way to open an existing object.
-pub fn shm_open(name: &CStr, flags: libc::c_int) -> Result<OwnedFd> {
-    // SAFETY: `name` is a valid NUL-terminated string; the call has no other preconditions.
-    let fd = retry_eintr(|| unsafe {
-        libc::shm_open(name.as_ptr(), flags | libc::O_CLOEXEC, 0o600 as libc::mode_t)
-    })?;
-    // SAFETY: `shm_open` succeeded, so `fd` is a fresh descriptor that nothing else owns.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
-}
-
-pub fn shm_unlink(name: &CStr) -> Result<()> {
-    // SAFETY: `name` is a valid NUL-terminated string.
-    retry_eintr(|| unsafe { libc::shm_unlink(name.as_ptr()) }).map(|_| ())
 }
 
 /// The identity of an object (device, inode) and its length.
