@@ -5,7 +5,9 @@ import process from 'node:process';
 const rt = globalThis.Deno ? 'deno' : globalThis.Bun ? 'bun' : 'node';
 const { SharedRegion, _ffi } = rt === 'deno'
   ? await import('../src/deno.js')
-  : rt === 'bun' ? await import('../src/bun.js') : await import('../src/node.js');
+  : rt === 'bun'
+  ? await import('../src/bun.js')
+  : await import('../src/node.js');
 const { binding, zinc_capacity } = _ffi;
 
 const N = Number(process.env.ZINC_BENCH_N ?? 2_000_000);
@@ -20,7 +22,11 @@ function measure(label, fn) {
     runs.push(((performance.now() - t0) * 1e6) / N);
   }
   runs.sort((a, b) => a - b);
-  console.log(`${rt.padEnd(5)} ${label.padEnd(34)} ${runs[ROUNDS >> 1].toFixed(1).padStart(7)} ns/op  (median of ${ROUNDS} x ${N})`);
+  console.log(
+    `${rt.padEnd(5)} ${label.padEnd(34)} ${
+      runs[ROUNDS >> 1].toFixed(1).padStart(7)
+    } ns/op  (median of ${ROUNDS} x ${N})`,
+  );
 }
 
 const name = `bench_js_${rt}_${process.pid}`;

@@ -1,23 +1,40 @@
 // Bun binding: the core's C ABI through bun:ffi. Import this module (or the package root,
 // which picks it under Bun) to get the API of src/region.js.
-import { dlopen, FFIType, JSCallback, toArrayBuffer } from 'bun:ffi';
+import { FFIType, JSCallback, toArrayBuffer } from 'bun:ffi';
+import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 import { makeApi } from './region.js';
 import { loadCore } from './libpath.js';
+import { bind, signatures } from './bun-ffi.js';
 import { makeWaitPool } from './wait-pool.js';
 
-const SYMBOLS = {
-  zinc_create: { args: [FFIType.ptr, FFIType.u64, FFIType.ptr], returns: FFIType.i32 },
-  zinc_open: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-  zinc_ptr: { args: [FFIType.ptr], returns: FFIType.ptr },
-  zinc_capacity: { args: [FFIType.ptr], returns: FFIType.u64 },
-  zinc_close: { args: [FFIType.ptr], returns: FFIType.void },
-  zinc_notify: { args: [FFIType.ptr], returns: FFIType.void },
-  zinc_wait: { args: [FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
-  zinc_strerror: { args: [FFIType.i32], returns: FFIType.cstring },
-};
+// Bun's dlopen of a bare name falls back to the working directory when the system loader finds
+// nothing: the system-loader step runs from this directory (no library here) so that it never
+// does. The file that was loaded, from /proc/self/maps, is what the wait workers load.
+const here = fileURLToPath(new URL('.', import.meta.url));
+function load(path) {
+  if (path.includes('/')) return bind(path);
+  const cwd = process.cwd();
+  process.chdir(here);
+  try {
+    return bind(path);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+const [searched, { fns: z, declarations }] = loadCore((k) => process.env[k], load);
+const libraryPath = loadedFrom(searched);
 
-const [libraryPath, lib] = loadCore((k) => process.env[k], process.platform, (p) => dlopen(p, SYMBOLS));
-const z = lib.symbols;
+function loadedFrom(path) {
+  if (path.includes('/')) return path;
+  try {
+    const line = readFileSync('/proc/self/maps', 'utf8').split('\n').find((l) => l.endsWith(`/${path}`));
+    return line === undefined ? path : line.slice(line.indexOf('/'));
+  } catch {
+    return path;
+  }
+}
 
 const out = new BigUint64Array(1);
 const messages = new Map();
@@ -38,7 +55,9 @@ const deallocator = new JSCallback(
 );
 
 // bun:ffi has no non-blocking calls: waitAsync runs zinc_wait on a pool of worker threads.
-const waitAsync = makeWaitPool(new URL('./bun-wait-worker.js', import.meta.url), libraryPath);
+const waitAsync = makeWaitPool(
+  (Worker) => new Worker(new URL('./bun-wait-worker.js', import.meta.url), { workerData: { libraryPath } }),
+);
 
 const binding = {
   runtime: 'bun',
@@ -46,15 +65,16 @@ const binding = {
   maxViewBytes: 2 ** 32,
   detachableViews: true,
   releasesViews: true,
+  // Handles are 64-bit values (generation and slot): kept as BigInt, which bun:ffi passes as is.
   create(nameZ, cap) {
     out[0] = 0n;
     const code = z.zinc_create(nameZ, cap, out);
-    return [code, Number(out[0])];
+    return [code, out[0]];
   },
   open(nameZ) {
     out[0] = 0n;
     const code = z.zinc_open(nameZ, out);
-    return [code, Number(out[0])];
+    return [code, out[0]];
   },
   capacity: (h) => Number(z.zinc_capacity(h)),
   close: (h) => z.zinc_close(h),
@@ -87,10 +107,8 @@ const binding = {
 };
 
 export const { SharedRegion, ZincError, strerror, WAIT_FOREVER } = makeApi(binding);
-export {
-  ZINC_OK, ZINC_EPERM, ZINC_ENOENT, ZINC_EAGAIN, ZINC_EEXIST, ZINC_EINVAL, ZINC_EBADMSG, ZINC_ETIMEDOUT,
-} from './errors.js';
+export * from './constants.js';
 export { libraryPath };
 
-/** Raw FFI access, for benchmarks only (bench/bench.mjs). Not part of the API. */
-export const _ffi = { binding, zinc_capacity: z.zinc_capacity };
+/** Raw FFI access, for the agent's `abi` command and benchmarks only. Not part of the API. */
+export const _ffi = { binding, zinc_capacity: z.zinc_capacity, signatures: () => signatures(declarations) };

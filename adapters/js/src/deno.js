@@ -3,19 +3,9 @@
 // which picks it under Deno) to get the API of src/region.js.
 import { makeApi } from './region.js';
 import { loadCore } from './libpath.js';
-
-const SYMBOLS = {
-  zinc_create: { parameters: ['buffer', 'usize', 'buffer'], result: 'i32' },
-  zinc_open: { parameters: ['buffer', 'buffer'], result: 'i32' },
-  zinc_ptr: { parameters: ['pointer'], result: 'pointer' },
-  zinc_capacity: { parameters: ['pointer'], result: 'usize' },
-  zinc_close: { parameters: ['pointer'], result: 'void' },
-  zinc_notify: { parameters: ['pointer'], result: 'void' },
-  zinc_wait: { parameters: ['pointer', 'u32'], result: 'i32' },
-  // The same function, run on a separate thread: returns a Promise.
-  zinc_wait_nonblocking: { name: 'zinc_wait', parameters: ['pointer', 'u32'], result: 'i32', nonblocking: true },
-  zinc_strerror: { parameters: ['i32'], result: 'pointer' },
-};
+import { bind, signatures, TYPES } from './deno-ffi.js';
+import { declare } from './abi.js';
+import { makeWaitPool } from './wait-pool.js';
 
 function env(key) {
   // Without --allow-env, reading the environment throws: then ZINC_LIB cannot be honoured.
@@ -26,8 +16,25 @@ function env(key) {
   }
 }
 
-const [libraryPath, lib] = loadCore(env, Deno.build.os, (p) => Deno.dlopen(p, SYMBOLS));
-const z = lib.symbols;
+const [libraryPath, { fns: z, declarations }] = loadCore(env, (p) => bind(p));
+
+// waitAsync: not a `nonblocking` FFI call, which keeps Deno alive while pending and cannot be
+// let go of (src/region.js needs that when a region is closed while views keep the mapping),
+// but the worker pool of Node.js and Bun. The worker is given as code, not as a file: a worker
+// file would need --allow-read.
+const WAIT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const [[name, result, parameters]] = workerData.declarations;
+const fn = Deno.dlopen(workerData.libraryPath, { [name]: { parameters, result } }).symbols[name];
+parentPort.on('message', ({ id, handle, ms }) => {
+  try {
+    parentPort.postMessage({ id, code: fn(Deno.UnsafePointer.create(handle), ms) });
+  } catch (err) {
+    parentPort.postMessage({ id, error: String(err?.message ?? err) });
+  }
+});`;
+const workerData = { libraryPath, declarations: declare(TYPES, ['zinc_wait']) };
+const pool = makeWaitPool((Worker) => new Worker(WAIT_WORKER, { eval: true, workerData }));
 
 const out = new BigUint64Array(1);
 const messages = new Map();
@@ -52,7 +59,7 @@ const binding = {
   close: (h) => z.zinc_close(h),
   notify: (h) => z.zinc_notify(h),
   wait: (h, ms) => z.zinc_wait(h, ms),
-  waitAsync: (h, ms) => z.zinc_wait_nonblocking(h, ms),
+  waitAsync: (h, ms) => pool(Deno.UnsafePointer.value(h), ms),
   strerror(code) {
     let m = messages.get(code);
     if (m === undefined) {
@@ -72,10 +79,8 @@ const binding = {
 };
 
 export const { SharedRegion, ZincError, strerror, WAIT_FOREVER } = makeApi(binding);
-export {
-  ZINC_OK, ZINC_EPERM, ZINC_ENOENT, ZINC_EAGAIN, ZINC_EEXIST, ZINC_EINVAL, ZINC_EBADMSG, ZINC_ETIMEDOUT,
-} from './errors.js';
+export * from './constants.js';
 export { libraryPath };
 
-/** Raw FFI access, for benchmarks only (bench/bench.mjs). Not part of the API. */
-export const _ffi = { binding, zinc_capacity: z.zinc_capacity };
+/** Raw FFI access, for the agent's `abi` command and benchmarks only. Not part of the API. */
+export const _ffi = { binding, zinc_capacity: z.zinc_capacity, signatures: () => signatures(declarations) };

@@ -1,39 +1,20 @@
-// ZincError and the code tables, shared by the Node.js, Bun and Deno bindings.
+// ZincError and the code table, shared by the Node.js, Bun and Deno bindings.
 import os from 'node:os';
+import { CONSTANTS } from './constants.js';
 
-/** The core's fixed codes (SPEC §3): the same values on every platform. */
-export const ZINC_OK = 0;
-export const ZINC_EPERM = -1;
-export const ZINC_ENOENT = -2;
-export const ZINC_EAGAIN = -11;
-export const ZINC_EEXIST = -17;
-export const ZINC_EINVAL = -22;
-export const ZINC_EBADMSG = -74;
-export const ZINC_ETIMEDOUT = -110;
-/** Adapter-side code for "this SharedRegion was closed" (Node's fs.FileHandle uses EBADF too). */
-export const ZINC_ECLOSED = -9;
-
-const FIXED = new Map([
-  [ZINC_EPERM, 'EPERM'],
-  [ZINC_ENOENT, 'ENOENT'],
-  [ZINC_EAGAIN, 'EAGAIN'],
-  [ZINC_EEXIST, 'EEXIST'],
-  [ZINC_EINVAL, 'EINVAL'],
-  [ZINC_EBADMSG, 'EBADMSG'],
-  [ZINC_ETIMEDOUT, 'ETIMEDOUT'],
-  [ZINC_ECLOSED, 'EBADF'],
-]);
-
-// Other negative codes are -errno of the platform: name them with the runtime's own table
-// (node:os is available in Node.js, Bun and Deno).
-const PLATFORM = new Map();
+// The error codes' names: ZINC_EEXIST -> 'EEXIST'. Other negative codes are -errno of the
+// platform: named with the runtime's own table (node:os exists in Node.js, Bun and Deno).
+const NAMES = new Map();
+for (const [key, value] of Object.entries(CONSTANTS)) {
+  if (value < 0) NAMES.set(value, key.slice('ZINC_'.length));
+}
 for (const [name, value] of Object.entries(os.constants?.errno ?? {})) {
-  if (!PLATFORM.has(value)) PLATFORM.set(value, name);
+  if (!NAMES.has(-value)) NAMES.set(-value, name);
 }
 
-/** The errno name for a negative core code ('EEXIST', 'ENOSPC', ...), or 'UNKNOWN'. */
+/** The errno name of a negative core code ('EEXIST', 'ENOSPC', ...), or 'UNKNOWN'. */
 export function codeName(code) {
-  return FIXED.get(code) ?? PLATFORM.get(-code) ?? 'UNKNOWN';
+  return NAMES.get(code) ?? 'UNKNOWN';
 }
 
 let strerrorImpl = (code) => `zinc error ${code}`;
@@ -49,10 +30,10 @@ export function strerror(code) {
 }
 
 /**
- * A failure reported by the Zinc core, or use of a closed region.
+ * A failure reported by the Zinc core.
  * - `errno`: the core's negative code (Node's convention: `err.errno` is negative), e.g. -17.
- * - `code`: its errno name, e.g. 'EEXIST'; 'EBADF' (errno -9) for a closed region.
- * - `message`: the core's zinc_strerror text, unchanged (for a closed region: 'region is closed').
+ * - `code`: its errno name, e.g. 'EEXIST'; 'EBADF' (-9) for a closed region.
+ * - `message`: the core's zinc_strerror text, unchanged.
  * - `syscall`: the core function that failed ('zinc_create', 'zinc_open', 'zinc_wait'), when any.
  * - `region`: the region name involved, when known.
  */
@@ -70,8 +51,4 @@ export class ZincError extends Error {
   static fromCode(errno, options) {
     return new ZincError(errno, strerror(errno), options);
   }
-}
-
-export function closedError(region) {
-  return new ZincError(ZINC_ECLOSED, 'region is closed', region === undefined ? {} : { region });
 }

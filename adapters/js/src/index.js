@@ -3,10 +3,25 @@
 const mod = globalThis.Deno !== undefined
   ? await import('./deno.js')
   : globalThis.Bun !== undefined
-    ? await import('./bun.js')
-    : await import('./node.js');
+  ? await import('./bun.js')
+  : await import('./node.js');
 
 export const {
-  SharedRegion, ZincError, strerror, WAIT_FOREVER, libraryPath,
-  ZINC_OK, ZINC_EPERM, ZINC_ENOENT, ZINC_EAGAIN, ZINC_EEXIST, ZINC_EINVAL, ZINC_EBADMSG, ZINC_ETIMEDOUT,
+  SharedRegion,
+  ZincError,
+  strerror,
+  WAIT_FOREVER,
+  libraryPath,
+  CONSTANTS,
+  ZINC_OK,
+  ZINC_EPERM,
+  ZINC_ENOENT,
+  ZINC_EBADF,
+  ZINC_EAGAIN,
+  ZINC_EEXIST,
+  ZINC_EINVAL,
+  ZINC_EBADMSG,
+  ZINC_ETIMEDOUT,
+  ZINC_WAIT_FOREVER,
+  _ffi,
 } = mod;

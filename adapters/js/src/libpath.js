@@ -1,33 +1,40 @@
-// Where the core library is looked for, in order (the same in Node.js, Bun and Deno):
-//   1. ZINC_LIB, when set: an explicit path wins and nothing else is tried;
-//   2. <package>/native/libzinc_core.so: where a packaged release ships the library;
-//   3. <repository>/target/release/libzinc_core.so: this package inside a Zinc checkout;
-//   4. libzinc_core.so: the system loader's search (LD_LIBRARY_PATH, ld.so.cache, /usr/lib...).
-// (.dylib instead of .so on macOS.)
+// Where the core library comes from (docs/ADAPTER_CONTRACT.md §2), the same in Node.js, Bun
+// and Deno:
+//   1. ZINC_LIB, when set: that file or an error; nothing else is tried;
+//   2. the copy inside this package: <package>/native/<platform>-<arch>/libzinc_core.so;
+//   3. the system's dynamic loader by name: libzinc_core.so.0, then libzinc_core.so
+//      (LD_LIBRARY_PATH, the ldconfig cache, /usr/local/lib after ldconfig).
+// Never the working directory, never a path of a build checkout.
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 
-export function libraryCandidates(env, platform) {
-  const file = platform === 'darwin' ? 'libzinc_core.dylib' : 'libzinc_core.so';
+/** The places tried, in order, for this environment: [label, path] pairs. */
+export function libraryCandidates(env) {
   const explicit = env('ZINC_LIB');
-  if (explicit) return [explicit];
-  const pkg = new URL('../', import.meta.url);
+  if (explicit) return [['ZINC_LIB', explicit]];
+  const mac = process.platform === 'darwin';
+  const file = mac ? 'libzinc_core.dylib' : 'libzinc_core.so';
+  const packaged = new URL(`../native/${process.platform}-${process.arch}/${file}`, import.meta.url);
   return [
-    decodeURIComponent(new URL(`native/${file}`, pkg).pathname),
-    decodeURIComponent(new URL(`../../target/release/${file}`, pkg).pathname),
-    file,
+    ['package', fileURLToPath(packaged)],
+    ['system loader', mac ? 'libzinc_core.0.dylib' : 'libzinc_core.so.0'],
+    ['system loader', file],
   ];
 }
 
-/** Try each candidate with `load(path)`; return [path, library] of the first that loads. */
-export function loadCore(env, platform, load) {
+/** Load the first candidate that `load(path)` accepts: returns [path, library]. */
+export function loadCore(env, load) {
   const tried = [];
-  for (const path of libraryCandidates(env, platform)) {
+  for (const [label, path] of libraryCandidates(env)) {
     try {
       return [path, load(path)];
     } catch (err) {
-      tried.push(`  ${path}: ${err?.message ?? err}`);
+      const why = String(err?.message ?? err).split('\n')[0];
+      tried.push(`  ${label}: ${path}: ${why}`);
     }
   }
   throw new Error(
-    'zinc: cannot load the core library (set ZINC_LIB=/abs/path/libzinc_core.so). Tried:\n' + tried.join('\n'),
+    'zinc: cannot load libzinc_core.so (set ZINC_LIB=/abs/path/libzinc_core.so, or install a ' +
+      'package that ships it). Tried, in order:\n' + tried.join('\n'),
   );
 }

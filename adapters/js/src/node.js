@@ -2,24 +2,19 @@
 // which picks it under Node.js) to get the API of src/region.js.
 import koffi from 'koffi';
 import { Buffer } from 'node:buffer';
+import process from 'node:process';
 import { makeApi } from './region.js';
 import { loadCore } from './libpath.js';
+import { bind, signatures } from './node-ffi.js';
 import { makeWaitPool } from './wait-pool.js';
 
-const [libraryPath, lib] = loadCore((k) => process.env[k], process.platform, (p) => koffi.load(p));
-
-const zinc_create = lib.func('int32_t zinc_create(const uint8_t *name, uintptr_t capacity, uint64_t *out)');
-const zinc_open = lib.func('int32_t zinc_open(const uint8_t *name, uint64_t *out)');
-const zinc_ptr = lib.func('void *zinc_ptr(void *h)');
-const zinc_capacity = lib.func('uintptr_t zinc_capacity(void *h)');
-const zinc_close = lib.func('void zinc_close(void *h)');
-const zinc_notify = lib.func('void zinc_notify(void *h)');
-const zinc_wait = lib.func('int32_t zinc_wait(void *h, uint32_t timeout_ms)');
-const zinc_strerror = lib.func('const char *zinc_strerror(int32_t code)');
+const [libraryPath, { fns: z, declarations }] = loadCore((k) => process.env[k], (p) => bind(p));
 
 // Not koffi's async calls: they run on libuv's threadpool (4 threads by default), which a few
 // long waits would monopolise (fs, dns and crypto calls would queue behind them).
-const waitAsync = makeWaitPool(new URL('./node-wait-worker.js', import.meta.url), libraryPath);
+const waitAsync = makeWaitPool(
+  (Worker) => new Worker(new URL('./node-wait-worker.js', import.meta.url), { workerData: { libraryPath } }),
+);
 
 const out = new BigUint64Array(1);
 const messages = new Map();
@@ -33,29 +28,29 @@ const binding = {
   releasesViews: false,
   create(nameZ, cap) {
     out[0] = 0n;
-    const code = zinc_create(nameZ, cap, out);
+    const code = z.zinc_create(nameZ, cap, out);
     return [code, out[0]];
   },
   open(nameZ) {
     out[0] = 0n;
-    const code = zinc_open(nameZ, out);
+    const code = z.zinc_open(nameZ, out);
     return [code, out[0]];
   },
-  capacity: (h) => Number(zinc_capacity(h)),
-  close: (h) => zinc_close(h),
-  notify: (h) => zinc_notify(h),
-  wait: (h, ms) => zinc_wait(h, ms),
+  capacity: (h) => Number(z.zinc_capacity(h)),
+  close: (h) => z.zinc_close(h),
+  notify: (h) => z.zinc_notify(h),
+  wait: (h, ms) => z.zinc_wait(h, ms),
   waitAsync,
   strerror(code) {
     let m = messages.get(code);
     if (m === undefined) {
-      m = zinc_strerror(code);
+      m = z.zinc_strerror(code);
       messages.set(code, m);
     }
     return m;
   },
   arrayBuffer(h, byteOffset, byteLength) {
-    const base = zinc_ptr(h);
+    const base = z.zinc_ptr(h);
     return koffi.view(BigInt(base) + BigInt(byteOffset), byteLength);
   },
   wrapBytes: (ab) => Buffer.from(ab),
@@ -66,10 +61,8 @@ const binding = {
 };
 
 export const { SharedRegion, ZincError, strerror, WAIT_FOREVER } = makeApi(binding);
-export {
-  ZINC_OK, ZINC_EPERM, ZINC_ENOENT, ZINC_EAGAIN, ZINC_EEXIST, ZINC_EINVAL, ZINC_EBADMSG, ZINC_ETIMEDOUT,
-} from './errors.js';
+export * from './constants.js';
 export { libraryPath };
 
-/** Raw FFI access, for benchmarks only (bench/bench.mjs). Not part of the API. */
-export const _ffi = { binding, zinc_capacity: zinc_capacity };
+/** Raw FFI access, for the agent's `abi` command and benchmarks only. Not part of the API. */
+export const _ffi = { binding, zinc_capacity: z.zinc_capacity, signatures: () => signatures(declarations) };

@@ -8,7 +8,8 @@
 //   create(nameZ, capBig)        -> [code, handle]   nameZ: NUL-terminated UTF-8 Uint8Array
 //   open(nameZ)                  -> [code, handle]
 //   capacity(h) -> number, close(h), notify(h), wait(h, ms) -> code, strerror(code) -> string
-//   waitAsync(h, ms)             -> Promise<code>, never blocks the event loop
+//   waitAsync(h, ms)             -> { promise: Promise<code>, abandon() }, never blocks the
+//                                event loop (src/wait-pool.js)
 //   arrayBuffer(h, off, len, release) -> zero-copy ArrayBuffer over data[off, off+len)
 //   detachableViews              true when structuredClone can detach those ArrayBuffers
 //   releasesViews                true when the binding itself calls release() once the memory
@@ -16,25 +17,11 @@
 //                                deallocator); otherwise this layer tracks the ArrayBuffer object
 //   wrapBytes(ab)                -> Buffer (Node) or Uint8Array (Bun, Deno) over the whole ab
 //   onExit(fn)                   run fn when the process exits (moved last if called again)
-import {
-  ZincError,
-  closedError,
-  setStrerror,
-  strerror,
-  ZINC_EINVAL,
-  ZINC_ETIMEDOUT,
-} from './errors.js';
+import { setStrerror, strerror, ZincError } from './errors.js';
+import { ZINC_EBADF, ZINC_EINVAL, ZINC_ETIMEDOUT, ZINC_WAIT_FOREVER } from './constants.js';
 
 /** `wait(WAIT_FOREVER)` has no timeout (UINT32_MAX in the C ABI); `Infinity` means the same. */
-export const WAIT_FOREVER = 0xffffffff;
-
-/**
- * Longest single zinc_wait issued by waitAsync. A long waitAsync is a loop of such calls, so
- * close() during a pending waitAsync takes effect (and the handle is released) within this
- * time. No notification is lost between slices: the core compares the counter with the
- * handle's last seen value.
- */
-export const WAIT_SLICE_MS = 50;
+export const WAIT_FOREVER = ZINC_WAIT_FOREVER;
 
 const encoder = new TextEncoder();
 
@@ -50,13 +37,11 @@ function typeError(message) {
   return err;
 }
 
-function nameBytes(name) {
+function nameBytes(name, syscall) {
   if (typeof name !== 'string') throw typeError(`region name must be a string, got ${typeof name}`);
-  // A C string ends at the first NUL: refuse rather than silently use a shorter name. Every
-  // other check (charset, length) is the core's.
-  if (name.includes('\0')) {
-    throw ZincError.fromCode(ZINC_EINVAL, { syscall: 'zinc_create', region: name });
-  }
+  // A C string ends at the first NUL: refuse it with the core's bad-name error rather than
+  // silently use a shorter name. Every other check (charset, length) is the core's.
+  if (name.includes('\0')) throw ZincError.fromCode(ZINC_EINVAL, { syscall, region: name });
   const utf8 = encoder.encode(name);
   const z = new Uint8Array(utf8.length + 1);
   z.set(utf8);
@@ -107,8 +92,9 @@ export function makeApi(binding) {
   setStrerror((code) => binding.strerror(code));
 
   // A Mapping is one core handle. It is released (zinc_close) once nothing refers to it: the
-  // open SharedRegion holds one reference, every live zero-copy view one, every native wait in
-  // flight one. So close() with views alive defers the unmap until the last view is collected.
+  // open SharedRegion holds one reference, every live zero-copy view one. So close() with views
+  // alive defers the unmap until the last view is collected. Native waits in flight hold no
+  // reference: zinc_close wakes them (they return -9) and waits for them to leave.
   const live = new Set();
 
   class Mapping {
@@ -116,7 +102,7 @@ export function makeApi(binding) {
       this.handle = handle;
       this.name = name;
       this.refs = 1;
-      this.busy = 0; // native calls in flight on another thread
+      this.waits = new Set(); // pending waitAsync: { abandon(), end(code) }
       this.released = false;
       this.views = []; // WeakRefs to detachable views, detached at exit (Bun, Deno)
       live.add(this);
@@ -163,8 +149,7 @@ export function makeApi(binding) {
 
   // At process exit every handle still held is closed, so that no region this process created
   // stays behind in /dev/shm only because a view was still reachable or close() was forgotten.
-  // Handles with a native wait still running on another thread are left to the OS (closing them
-  // under that thread would be a use-after-free).
+  // (A native wait still running on a worker thread is woken by zinc_close.)
   // The hook is (re)registered at every create/open so that it runs after the exit handlers
   // the application registered before.
   // Where the runtime's views are detachable (Bun, Deno), the views still reachable are
@@ -172,7 +157,6 @@ export function makeApi(binding) {
   // of unmapped memory. (koffi's are not: in Node.js such a handler must not touch them.)
   const exitHook = () => {
     for (const m of [...live]) {
-      if (m.busy !== 0) continue;
       if (binding.detachableViews) m.detachViews();
       m.release();
     }
@@ -238,7 +222,7 @@ export function makeApi(binding) {
 
     /** Create the region `name` with `capacity` usable bytes; this handle owns it. */
     static create(name, capacity) {
-      const nameZ = nameBytes(name);
+      const nameZ = nameBytes(name, 'zinc_create');
       const cap = capacityArg(capacity);
       const [code, handle] = binding.create(nameZ, cap);
       if (code !== 0) throw ZincError.fromCode(code, { syscall: 'zinc_create', region: name });
@@ -247,7 +231,7 @@ export function makeApi(binding) {
 
     /** Open the live region `name` (created by any process, in any language). */
     static open(name) {
-      const nameZ = nameBytes(name);
+      const nameZ = nameBytes(name, 'zinc_open');
       const [code, handle] = binding.open(nameZ);
       if (code !== 0) throw ZincError.fromCode(code, { syscall: 'zinc_open', region: name });
       return new SharedRegion(SharedRegion.#token, new Mapping(handle, name));
@@ -263,9 +247,10 @@ export function makeApi(binding) {
       return binding.runtime;
     }
 
-    #live() {
+    /** The mapping; after close() the core's -9 error (what zinc_wait gives a closed handle). */
+    #live(syscall) {
       const m = this.#mapping;
-      if (m === null) throw closedError(this.#name);
+      if (m === null) throw ZincError.fromCode(ZINC_EBADF, { syscall, region: this.#name });
       return m;
     }
 
@@ -279,10 +264,9 @@ export function makeApi(binding) {
       return this.#mapping === null;
     }
 
-    /** Usable bytes in the data area. */
+    /** Usable bytes in the data area; 0 once closed (like zinc_capacity of a closed handle). */
     get capacity() {
-      this.#live();
-      return this.#capacity;
+      return this.#mapping === null ? 0 : this.#capacity;
     }
 
     /**
@@ -290,7 +274,7 @@ export function makeApi(binding) {
      * same object on every access. It stays valid after close() (the unmap waits for it).
      */
     get buffer() {
-      const m = this.#live();
+      const m = this.#live('zinc_ptr');
       if (this.#buffer === null) {
         if (this.#capacity > binding.maxViewBytes) throw tooLarge(this.#capacity);
         this.#buffer = binding.wrapBytes(zeroCopy(m, 0, this.#capacity));
@@ -305,8 +289,10 @@ export function makeApi(binding) {
      * constructor, DataView, or (Node.js) Buffer.
      */
     view(Ctor = Uint8Array, byteOffset = 0, length = undefined) {
-      const m = this.#live();
-      if (typeof Ctor !== 'function') throw typeError('view(Ctor, ...): Ctor must be a TypedArray constructor or DataView');
+      const m = this.#live('zinc_ptr');
+      if (typeof Ctor !== 'function') {
+        throw typeError('view(Ctor, ...): Ctor must be a TypedArray constructor or DataView');
+      }
       const isDataView = Ctor === DataView || Ctor.prototype instanceof DataView;
       const bpe = isDataView ? 1 : Ctor.BYTES_PER_ELEMENT;
       if (!Number.isInteger(bpe) || bpe <= 0) {
@@ -332,11 +318,13 @@ export function makeApi(binding) {
       return new Ctor(ab);
     }
 
-    /** Signal "data changed" to every waiter on this region, in every process. */
+    /**
+     * Signal "data changed" to every waiter on this region, in every process. A no-op once
+     * closed (like zinc_notify of a closed handle).
+     */
     notify() {
       const m = this.#mapping;
-      if (m === null) throw closedError(this.#name);
-      binding.notify(m.handle);
+      if (m !== null) binding.notify(m.handle);
     }
 
     /**
@@ -344,7 +332,7 @@ export function makeApi(binding) {
      * (true), or until timeoutMs elapsed (false). 0 polls; Infinity waits forever.
      */
     wait(timeoutMs) {
-      const m = this.#live();
+      const m = this.#live('zinc_wait');
       const ms = timeoutArg(timeoutMs);
       const code = binding.wait(m.handle, ms);
       if (code === 0) return true;
@@ -353,42 +341,32 @@ export function makeApi(binding) {
     }
 
     /**
-     * Like wait(), without blocking the event loop: the native wait runs on another thread.
-     * Resolves true (notified) or false (timed out); rejects with a ZincError (code 'EBADF')
-     * if the region is closed meanwhile.
+     * Like wait(), without blocking the event loop: one zinc_wait on a worker thread. Resolves
+     * true (notified) or false (timed out); rejects with the core's -9 error ('EBADF') if the
+     * region is closed meanwhile.
      */
     async waitAsync(timeoutMs) {
-      const m = this.#live();
-      const total = timeoutArg(timeoutMs);
-      const forever = total === WAIT_FOREVER;
-      const deadline = performance.now() + total;
-      m.ref();
-      m.busy++;
-      try {
-        let ms = Math.min(total, WAIT_SLICE_MS);
-        for (;;) {
-          const code = await binding.waitAsync(m.handle, ms);
-          if (code === 0) return true;
-          if (code !== ZINC_ETIMEDOUT) {
-            throw ZincError.fromCode(code, { syscall: 'zinc_wait', region: this.#name });
-          }
-          if (this.#mapping === null) throw closedError(this.#name);
-          if (!forever) {
-            const left = Math.ceil(deadline - performance.now());
-            if (left <= 0) return false;
-            ms = Math.min(left, WAIT_SLICE_MS);
-          }
-        }
-      } finally {
-        m.busy--;
-        m.unref();
-      }
+      const m = this.#live('zinc_wait');
+      const ms = timeoutArg(timeoutMs);
+      const { promise, abandon } = binding.waitAsync(m.handle, ms);
+      const pending = { abandon, end: null };
+      const code = await new Promise((resolve, reject) => {
+        pending.end = resolve;
+        m.waits.add(pending);
+        promise.then(resolve, reject);
+      }).finally(() => m.waits.delete(pending));
+      if (code === 0) return true;
+      if (code === ZINC_ETIMEDOUT) return false;
+      throw ZincError.fromCode(code, { syscall: 'zinc_wait', region: this.#name });
     }
 
     /**
-     * Close this handle. Every method then throws ZincError 'EBADF'. Views already handed out
-     * stay valid: the unmap (zinc_close) happens when the last of them is garbage-collected
-     * (or at process exit). A second close() is a no-op.
+     * Close this handle. wait() and views then throw the core's -9 error ('EBADF'), notify()
+     * does nothing and capacity is 0. Views already handed out stay valid: the unmap
+     * (zinc_close) happens when the last of them is garbage-collected (or at process exit).
+     * A pending waitAsync rejects with the -9 error: zinc_close wakes it when no view is
+     * alive; otherwise it is let go of here (its worker returns when the unmap happens).
+     * A second close() is a no-op.
      */
     close() {
       const m = this.#mapping;
@@ -397,6 +375,12 @@ export function makeApi(binding) {
       this.#buffer = null;
       regionRegistry.unregister(this);
       m.unref();
+      if (!m.released) {
+        for (const w of m.waits) {
+          w.abandon();
+          w.end(ZINC_EBADF);
+        }
+      }
     }
 
     /** `using region = SharedRegion.create(...)` closes it at the end of the scope. */

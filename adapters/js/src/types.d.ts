@@ -1,16 +1,25 @@
 // Types shared by the three runtimes' entry points (index.d.ts, node.d.ts, bun.d.ts, deno.d.ts).
 
-/** `code` of a ZincError: the core's fixed names, 'EBADF' for a closed region, or the errno name. */
+/** `code` of a ZincError: the name of the core's code ('EBADF' for a closed region), or the errno name. */
 export type ZincErrorCode =
-  | 'EPERM' | 'ENOENT' | 'EAGAIN' | 'EEXIST' | 'EINVAL' | 'EBADMSG' | 'ETIMEDOUT' | 'EBADF'
-  | 'UNKNOWN' | (string & {});
+  | 'EPERM'
+  | 'ENOENT'
+  | 'EAGAIN'
+  | 'EEXIST'
+  | 'EINVAL'
+  | 'EBADMSG'
+  | 'ETIMEDOUT'
+  | 'EBADF'
+  | 'UNKNOWN'
+  // deno-lint-ignore ban-types -- (string & {}): any string, while editors still suggest the names above
+  | (string & {});
 
 export interface ZincErrorOptions {
   syscall?: string;
   region?: string;
 }
 
-/** A failure reported by the Zinc core (or the use of a closed region). */
+/** A failure reported by the Zinc core; `message` is always the core's zinc_strerror text. */
 export declare class ZincError extends Error {
   constructor(errno: number, message?: string, options?: ZincErrorOptions);
   readonly name: 'ZincError';
@@ -38,7 +47,7 @@ export interface SharedRegion<B extends Uint8Array = Uint8Array> {
   readonly name: string;
   /** True once close() was called. */
   readonly closed: boolean;
-  /** Usable bytes of the data area. Throws ZincError 'EBADF' after close. */
+  /** Usable bytes of the data area; 0 after close. */
   readonly capacity: number;
   /**
    * The whole data area, zero-copy (Node.js: Buffer; Bun, Deno: Uint8Array); the same object
@@ -53,7 +62,7 @@ export interface SharedRegion<B extends Uint8Array = Uint8Array> {
    */
   view(): Uint8Array;
   view<T extends ArrayBufferView>(Ctor: ViewConstructor<T>, byteOffset?: number, length?: number): T;
-  /** Signal "data changed" to every waiter on the region, in every process. */
+  /** Signal "data changed" to every waiter on the region, in every process. A no-op after close. */
   notify(): void;
   /**
    * Block until a notification newer than the last this handle saw (true) or the timeout
@@ -61,11 +70,15 @@ export interface SharedRegion<B extends Uint8Array = Uint8Array> {
    * waitAsync.
    */
   wait(timeoutMs: number): boolean;
-  /** wait() on another thread: the event loop keeps running. Rejects 'EBADF' if closed meanwhile. */
+  /**
+   * wait() as one native wait on a worker thread: the event loop keeps running. Rejects with the
+   * core's -9 error ('EBADF') if the region is closed meanwhile.
+   */
   waitAsync(timeoutMs: number): Promise<boolean>;
   /**
-   * Close the handle (idempotent). Views handed out stay valid; the unmap waits until the last
-   * one is garbage-collected, or the process exits.
+   * Close the handle; a second close() is a no-op. Then wait() and views throw the core's -9
+   * error ('EBADF'). Views handed out stay valid; the unmap waits until the last one is
+   * garbage-collected, or the process exits.
    */
   close(): void;
   [Symbol.dispose](): void;
@@ -93,8 +106,23 @@ export declare const libraryPath: string;
 export declare const ZINC_OK: 0;
 export declare const ZINC_EPERM: -1;
 export declare const ZINC_ENOENT: -2;
+export declare const ZINC_EBADF: -9;
 export declare const ZINC_EAGAIN: -11;
 export declare const ZINC_EEXIST: -17;
 export declare const ZINC_EINVAL: -22;
 export declare const ZINC_EBADMSG: -74;
 export declare const ZINC_ETIMEDOUT: -110;
+export declare const ZINC_WAIT_FOREVER: 4294967295;
+/** The constants of include/zinc.h by name. */
+export declare const CONSTANTS: Readonly<{
+  ZINC_OK: 0;
+  ZINC_EPERM: -1;
+  ZINC_ENOENT: -2;
+  ZINC_EBADF: -9;
+  ZINC_EAGAIN: -11;
+  ZINC_EEXIST: -17;
+  ZINC_EINVAL: -22;
+  ZINC_EBADMSG: -74;
+  ZINC_ETIMEDOUT: -110;
+  ZINC_WAIT_FOREVER: 4294967295;
+}>;

@@ -1,18 +1,23 @@
-// waitAsync for Node.js and Bun: a small pool of worker threads, each running one blocking
-// zinc_wait at a time and posting the result back, so that the event loop (and Node's libuv
-// threadpool, which koffi's own async calls would occupy) stays free. Deno does not need it:
-// its FFI has non-blocking calls.
+// waitAsync: a small pool of worker threads, each running one blocking zinc_wait at a time and
+// posting the result back, so that the event loop stays free (and Node's libuv threadpool,
+// which koffi's own async calls would occupy, too). The same in Node.js, Bun and Deno; each
+// runtime's worker declares zinc_wait from src/abi.js.
 import { Worker } from 'node:worker_threads';
 
 const MAX_IDLE = 4;
 
-/** Returns waitAsync(handle, ms) -> Promise<code>, running zinc_wait in `workerUrl`. */
-export function makeWaitPool(workerUrl, libraryPath) {
+/**
+ * `newWorker(Worker)` starts one worker: it answers each { id, handle, ms } message with
+ * { id, code } (or { id, error }). Returns waitAsync(handle, ms) -> { promise, abandon }: `promise` resolves with zinc_wait's
+ * code; `abandon()` stops the pending wait from keeping the process alive and drops its
+ * result (the worker is reused once its zinc_wait returns).
+ */
+export function makeWaitPool(newWorker) {
   const idle = [];
   let nextId = 1;
 
   function spawn() {
-    const w = new Worker(workerUrl, { workerData: { libraryPath } });
+    const w = newWorker(Worker);
     w.job = null;
     const fail = (err) => {
       const job = w.job;
@@ -37,14 +42,22 @@ export function makeWaitPool(workerUrl, libraryPath) {
     return w;
   }
 
-  return (handle, ms) =>
-    new Promise((resolve, reject) => {
-      let w = idle.pop();
-      while (w !== undefined && w.dead) w = idle.pop();
-      w ??= spawn();
-      const id = nextId++;
-      w.job = { id, resolve, reject };
-      w.ref(); // a pending wait keeps the process alive, like a timer
-      w.postMessage({ id, handle, ms });
+  return (handle, ms) => {
+    let w = idle.pop();
+    while (w !== undefined && w.dead) w = idle.pop();
+    w ??= spawn();
+    const worker = w;
+    const id = nextId++;
+    const promise = new Promise((resolve, reject) => {
+      worker.job = { id, resolve, reject };
     });
+    worker.ref(); // a pending wait keeps the process alive, like a timer
+    worker.postMessage({ id, handle, ms });
+    const abandon = () => {
+      if (worker.job?.id !== id) return;
+      worker.job = { id, resolve() {}, reject() {} };
+      worker.unref();
+    };
+    return { promise, abandon };
+  };
 }

@@ -1,4 +1,4 @@
-// bun test ./test/bun.test.js
+// bun test ./tests/bun.test.js
 import { test } from 'bun:test';
 import { cases } from './cases.js';
 

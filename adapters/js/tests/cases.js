@@ -1,10 +1,11 @@
 // The test bodies, shared by the three runners (node.test.mjs, bun.test.js, deno.test.js):
 // each runner registers every case below with its own test framework. A case is
 // [name, body, skip] where skip is false or the reason why it does not apply here. Cross-process cases
-// start test/peer.mjs (or agent.mjs) in the same runtime as the runner.
+// start tests/peer.mjs (or agent/agent.mjs) in the same runtime as the runner.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import process from 'node:process';
 import readline from 'node:readline';
 import * as zinc from '../src/index.js';
@@ -15,7 +16,9 @@ export const runtime = SharedRegion.runtime;
 const here = new URL('.', import.meta.url);
 const pathOf = (rel) => decodeURIComponent(new URL(rel, here).pathname);
 const PEER = pathOf('peer.mjs');
-const AGENT = pathOf('../agent.mjs');
+const AGENT = pathOf('../agent/agent.mjs');
+const HEADER = pathOf('../../../include/zinc.h');
+const VERSION = pathOf('../../../VERSION');
 
 /** How this runtime starts a script: the adapter itself needs only --allow-ffi in Deno. */
 export function scriptCommand(script) {
@@ -85,7 +88,7 @@ class Child {
     this.proc.stdin.write(line + '\n');
   }
 
-  async cmd(line) {
+  cmd(line) {
     this.send(line);
     return this.next();
   }
@@ -124,7 +127,7 @@ function checkZincError(err, code, errno) {
   assert.equal(err.name, 'ZincError');
   assert.equal(err.code, code);
   assert.equal(err.errno, errno);
-  if (code !== 'EBADF') assert.equal(err.message, strerror(errno));
+  assert.equal(err.message, strerror(errno));
 }
 
 async function assertRejectsZinc(promise, code, errno) {
@@ -158,6 +161,10 @@ function bigViews(r, cap) {
   assert.equal(r.view(Uint8Array, cap - 1, 1)[0], 77);
 }
 
+function keepView(r) {
+  return { view: r.view(Uint8Array) };
+}
+
 function transferView(name) {
   const r = SharedRegion.create(name, 4096);
   const v = r.view(Uint8Array);
@@ -176,6 +183,40 @@ function transferView(name) {
   }
   r.close();
   return { moved };
+}
+
+/** The #define constants of include/zinc.h, in order: [[name, value]]. */
+function headerConstants() {
+  const text = readFileSync(HEADER, 'utf8');
+  const out = new Map();
+  for (const [, name, value] of text.matchAll(/^#define (ZINC_[A-Z_]+) (\S+)$/gm)) {
+    out.set(name, value === 'UINT32_MAX' ? 0xffffffff : Number(value));
+  }
+  return out;
+}
+
+/** The prototypes of include/zinc.h normalised to i32 u32 usize ptr void: [[name, ret, ...args]]. */
+function headerFunctions() {
+  const text = readFileSync(HEADER, 'utf8');
+  const norm = (t) => {
+    t = t.replace(/\bconst\b/g, '').trim();
+    if (t.includes('*') || t === 'ZincHandle') return 'ptr';
+    return { int32_t: 'i32', uint32_t: 'u32', uintptr_t: 'usize', void: 'void' }[t];
+  };
+  const fns = [];
+  for (const [, ret, name, args] of text.matchAll(/^([\w *]+?)\s*\b(zinc_\w+)\(([^)]*)\);$/gm)) {
+    const types = args.split(',').map((a) => norm(a.trim().replace(/\w+$/, '')));
+    fns.push([name, norm(ret.trim()), ...types]);
+  }
+  return fns;
+}
+
+function ldconfigHasZinc() {
+  try {
+    return readFileSync('/etc/ld.so.cache').includes('libzinc_core');
+  } catch {
+    return false;
+  }
 }
 
 export const cases = [
@@ -223,7 +264,7 @@ export const cases = [
     assertZincError(() => SharedRegion.open(name), 'ENOENT', -2);
   }],
 
-  ['views are zero-copy, typed and windowed', async () => {
+  ['views are zero-copy, typed and windowed', () => {
     const r = SharedRegion.create(uniqueName(), 16384);
     try {
       const f = r.view(Float32Array);
@@ -320,7 +361,11 @@ export const cases = [
       const timer = setInterval(() => {
         ticks++;
         // Only a running event loop gets here: the notification comes after three ticks.
-        if (ticks === 3) p.cmd('notify').then(() => { notified = true; });
+        if (ticks === 3) {
+          p.cmd('notify').then(() => {
+            notified = true;
+          });
+        }
       }, 5);
       const pending = r.waitAsync(30000);
       assert.ok(pending instanceof Promise);
@@ -357,7 +402,7 @@ export const cases = [
       assert.equal(r.wait(20), false);
       assert.equal(await r.waitAsync(0), false);
       assert.equal(await r.waitAsync(20), false);
-      assert.equal(await r.waitAsync(130), false, 'a timeout spanning several wait slices');
+      assert.equal(await r.waitAsync(130), false, 'one native wait of the whole timeout');
       r.notify(); // a handle sees its own notification
       assert.equal(r.wait(0), true);
       r.notify();
@@ -415,8 +460,19 @@ export const cases = [
     }
     assert.throws(() => new SharedRegion(), { name: 'TypeError' });
     // The code table: names for the fixed codes, the platform's errno name otherwise.
-    for (const [errno, code] of [[-1, 'EPERM'], [-2, 'ENOENT'], [-11, 'EAGAIN'], [-17, 'EEXIST'],
-      [-22, 'EINVAL'], [-74, 'EBADMSG'], [-110, 'ETIMEDOUT'], [-28, 'ENOSPC'], [-12, 'ENOMEM']]) {
+    for (
+      const [errno, code] of [
+        [-1, 'EPERM'],
+        [-2, 'ENOENT'],
+        [-11, 'EAGAIN'],
+        [-17, 'EEXIST'],
+        [-22, 'EINVAL'],
+        [-74, 'EBADMSG'],
+        [-110, 'ETIMEDOUT'],
+        [-28, 'ENOSPC'],
+        [-12, 'ENOMEM'],
+      ]
+    ) {
       const err = ZincError.fromCode(errno);
       assert.equal(err.code, code);
       assert.equal(err.errno, errno);
@@ -426,7 +482,7 @@ export const cases = [
     assert.notEqual(strerror(-17), strerror(-2));
   }],
 
-  ['a corrupted object gives EBADMSG', async () => {
+  ['a corrupted object gives EBADMSG', () => {
     const name = uniqueName();
     const junk = new Uint8Array(64 + 4096).fill(0xab);
     writeFileSync(shmPath(name), junk, { mode: 0o600 });
@@ -439,36 +495,81 @@ export const cases = [
     }
   }],
 
-  ['a region another user may not open gives EPERM', async () => {
-    const name = uniqueName();
-    const r = SharedRegion.create(name, 4096); // mode 0600, owned by root
-    const wrapper = ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
-    const p = await peer({ wrapper, env: { DENO_DIR: '/tmp/zinc-js-deno-nobody', HOME: '/tmp' } });
-    try {
-      assert.equal(await p.cmd(`open ${name}`), `ERR -1 EPERM ${strerror(-1)}`);
-    } finally {
-      await p.end();
-      r.close();
-    }
-  }, (process.getuid?.() !== 0 || !existsSync('/usr/bin/setpriv')) &&
-    'needs root and /usr/bin/setpriv to run a peer as another user'],
+  [
+    'a region another user may not open gives EPERM',
+    async () => {
+      const name = uniqueName();
+      const r = SharedRegion.create(name, 4096); // mode 0600, owned by root
+      const wrapper = ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
+      const p = await peer({ wrapper, env: { DENO_DIR: '/tmp/zinc-js-deno-nobody', HOME: '/tmp' } });
+      try {
+        assert.equal(await p.cmd(`open ${name}`), `ERR -1 EPERM ${strerror(-1)}`);
+      } finally {
+        await p.end();
+        r.close();
+      }
+    },
+    (process.getuid?.() !== 0 || !existsSync('/usr/bin/setpriv')) &&
+    'needs root and /usr/bin/setpriv to run a peer as another user',
+  ],
 
-  ['use after close throws EBADF; close is idempotent', async () => {
+  [
+    'after close: wait and views give the core -9 error, notify is a no-op, capacity 0, close again a no-op',
+    async () => {
+      const name = uniqueName();
+      const r = SharedRegion.create(name, 4096);
+      assert.equal(r.closed, false);
+      r.close();
+      r.close();
+      assert.equal(r.closed, true);
+      assert.equal(r.name, name);
+      assert.equal(r.capacity, 0);
+      r.notify();
+      for (const use of [() => r.buffer, () => r.view(Uint8Array), () => r.wait(0), () => r.wait(Infinity)]) {
+        assertZincError(use, 'EBADF', -9);
+      }
+      assert.equal(strerror(-9), 'closed: the handle was closed');
+      await assertRejectsZinc(r.waitAsync(0), 'EBADF', -9);
+      assert.equal(existsSync(shmPath(name)), false, 'no view: close unmapped and removed it');
+    },
+  ],
+
+  ['close while a waitAsync(forever) is pending: the core wakes it with -9 within 2 s', async () => {
+    // No view is alive, so close() closes the core handle at once: zinc_close wakes the native
+    // wait running on the worker thread, which returns -9.
     const name = uniqueName();
     const r = SharedRegion.create(name, 4096);
-    assert.equal(r.closed, false);
-    const pending = r.waitAsync(30000);
+    const pending = r.waitAsync(Infinity);
+    await sleep(100); // the worker is parked inside zinc_wait by now
+    const t0 = performance.now();
     r.close();
+    await assertRejectsZinc(pending, 'EBADF', -9);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 2000, `woken after ${ms} ms`);
+    assert.equal(existsSync(shmPath(name)), false);
+    // A region the waiter used is gone; a new wait on a new region works (the worker is back).
+    const r2 = SharedRegion.create(uniqueName(), 4096);
+    r2.notify();
+    assert.equal(await r2.waitAsync(10000), true);
+    r2.close();
+  }],
+
+  ['close while a waitAsync(forever) is pending and a view keeps the mapping: rejects -9 within 2 s', async () => {
+    const name = uniqueName();
+    const r = SharedRegion.create(name, 4096);
+    const box = keepView(r); // in a function of its own: no stray reference here
+    const pending = r.waitAsync(Infinity);
+    await sleep(100);
+    const t0 = performance.now();
     r.close();
-    assert.equal(r.closed, true);
-    assert.equal(r.name, name);
-    await assertRejectsZinc(pending, 'EBADF', -9); // the pending wait ends within one slice
-    for (const use of [() => r.capacity, () => r.buffer, () => r.view(Uint8Array), () => r.notify(),
-      () => r.wait(0)]) {
-      assertZincError(use, 'EBADF', -9);
-    }
-    await assertRejectsZinc(r.waitAsync(0), 'EBADF', -9);
-    await collectUntil(() => !existsSync(shmPath(name)), 'the region is removed once the wait ended');
+    await assertRejectsZinc(pending, 'EBADF', -9);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 2000, `rejected after ${ms} ms`);
+    box.view[0] = 1; // still mapped
+    assert.equal(existsSync(shmPath(name)), true, 'the view defers the unmap');
+    box.view = null;
+    // The unmap (zinc_close) also wakes the native wait that was let go of.
+    await collectUntil(() => !existsSync(shmPath(name)), 'the view is collected');
   }],
 
   ['closing with live views defers the unmap until they are collected', async () => {
@@ -493,21 +594,25 @@ export const cases = [
     await collectUntil(() => !existsSync(shmPath(name)), 'the views are collected');
   }],
 
-  ['transferring a view cannot outlive the mapping', async () => {
-    const name = uniqueName();
-    const box = transferView(name); // in a function of its own: no stray references here
-    for (let i = 0; i < 20; i++) {
-      forceGc();
-      await sleep(5);
-    }
-    if (runtime === 'bun') {
-      assert.equal(existsSync(shmPath(name)), true, 'the moved memory still holds the mapping');
-    }
-    assert.equal(new Uint8Array(box.moved)[0], runtime === 'bun' ? 42 : 1); // still mapped (Bun)
-    box.moved = null;
-    await collectUntil(() => !existsSync(shmPath(name)), 'every view is collected');
-  }, runtime === 'deno' &&
-    'Deno: FFI ArrayBuffers are detachable and carry no deallocator; transferring them is unsupported (README)'],
+  [
+    'transferring a view cannot outlive the mapping',
+    async () => {
+      const name = uniqueName();
+      const box = transferView(name); // in a function of its own: no stray references here
+      for (let i = 0; i < 20; i++) {
+        forceGc();
+        await sleep(5);
+      }
+      if (runtime === 'bun') {
+        assert.equal(existsSync(shmPath(name)), true, 'the moved memory still holds the mapping');
+      }
+      assert.equal(new Uint8Array(box.moved)[0], runtime === 'bun' ? 42 : 1); // still mapped (Bun)
+      box.moved = null;
+      await collectUntil(() => !existsSync(shmPath(name)), 'every view is collected');
+    },
+    runtime === 'deno' &&
+    'Deno: FFI ArrayBuffers are detachable and carry no deallocator; transferring them is unsupported (README)',
+  ],
 
   ['process exit closes the handles still held', async () => {
     const a = uniqueName();
@@ -524,18 +629,22 @@ export const cases = [
     assert.equal(existsSync(shmPath(b)), false);
   }],
 
-  ['an exit handler running after the unmap finds empty views (Bun, Deno)', async () => {
-    const name = uniqueName();
-    const p = await peer();
-    assert.equal(await p.cmd(`create ${name} 4096`), 'OK 4096');
-    assert.equal(await p.cmd('keepview'), 'OK');
-    assert.equal(await p.cmd('exitread'), 'OK');
-    p.send('exit');
-    assert.equal(await p.next(), 'EXITREAD 0 undefined');
-    assert.equal(await p.exited, 0);
-    assert.equal(existsSync(shmPath(name)), false);
-  }, runtime === 'node' &&
-    'Node.js: koffi views cannot be detached; exit handlers registered after the last create/open must not touch views (README)'],
+  [
+    'an exit handler running after the unmap finds empty views (Bun, Deno)',
+    async () => {
+      const name = uniqueName();
+      const p = await peer();
+      assert.equal(await p.cmd(`create ${name} 4096`), 'OK 4096');
+      assert.equal(await p.cmd('keepview'), 'OK');
+      assert.equal(await p.cmd('exitread'), 'OK');
+      p.send('exit');
+      assert.equal(await p.next(), 'EXITREAD 0 undefined');
+      assert.equal(await p.exited, 0);
+      assert.equal(existsSync(shmPath(name)), false);
+    },
+    runtime === 'node' &&
+    'Node.js: koffi views cannot be detached; exit handlers registered after the last create/open must not touch views (README)',
+  ],
 
   ['the conformance agent: writer, reader, checksum, errors', async () => {
     const name = uniqueName();
@@ -553,7 +662,9 @@ export const cases = [
       const c = uniqueName();
       const r = SharedRegion.create(c, 4096);
       const f = r.view(Float32Array);
-      f.forEach((_, i) => { f[i] = i; });
+      f.forEach((_, i) => {
+        f[i] = i;
+      });
       rd.send(`checksum ${c}`);
       assert.equal(await rd.next(), 'OPENED');
       r.notify();
@@ -565,7 +676,24 @@ export const cases = [
       assert.equal(await rd.next(), `create_bad_name -22 ${strerror(-22)}`);
       assert.equal(await rd.next(), `create_bad_size -22 ${strerror(-22)}`);
       assert.equal(await rd.next(), `open_missing -2 ${strerror(-2)}`);
+      assert.equal(await rd.next(), `open_nul_name -22 ${strerror(-22)}`);
+      assert.equal(await rd.next(), `wait_closed -9 ${strerror(-9)}`);
+      assert.equal(await rd.next(), 'double_close 0 success');
       assert.equal(await rd.next(), 'DONE');
+      rd.send('abi');
+      const abi = [];
+      for (let line = await rd.next(); line !== 'DONE'; line = await rd.next()) abi.push(line);
+      assert.deepEqual(abi.filter((l) => l.startsWith('fn ')), headerFunctions().map((f) => `fn ${f.join(' ')}`));
+      assert.deepEqual(
+        abi.filter((l) => l.startsWith('const ')),
+        [...headerConstants()].map(([k, v]) => `const ${k} ${v}`),
+      );
+      assert.deepEqual(
+        abi.filter((l) => l.startsWith('message ')),
+        [-1, -2, -9, -11, -17, -22, -28, -74, -110].map(
+          (c) => `message ${c} ${strerror(c)}`,
+        ),
+      );
       rd.send('quit');
       assert.equal(await rd.exited, 0);
     } finally {
@@ -573,6 +701,64 @@ export const cases = [
       await rd.end();
     }
   }],
+
+  ['the constants and the FFI declarations equal include/zinc.h', () => {
+    assert.deepEqual(Object.entries(zinc.CONSTANTS), [...headerConstants()]);
+    for (const [k, v] of headerConstants()) assert.equal(zinc[k], v, k);
+    assert.deepEqual(zinc._ffi.signatures(), headerFunctions().map(([n, r, ...a]) => [n, r, a]));
+  }, !existsSync(HEADER) && 'include/zinc.h is not here (not a checkout)'],
+
+  ['the package version is the repository VERSION', () => {
+    const pkg = JSON.parse(readFileSync(pathOf('../package.json'), 'utf8'));
+    assert.equal(pkg.version, readFileSync(VERSION, 'utf8').trim());
+  }, !existsSync(VERSION) && 'VERSION is not here (not a checkout)'],
+
+  ['library lookup: ZINC_LIB or an error, never the working directory; the error lists what was tried', async () => {
+    const dir = mkdtempSync(`${os.tmpdir()}/zinc_js_lookup_`);
+    try {
+      // A working directory holding the library under every name the search uses.
+      for (const f of ['libzinc_core.so', 'libzinc_core.so.0']) copyFileSync(zinc.libraryPath, `${dir}/${f}`);
+      const script = `${dir}/load.mjs`;
+      writeFileSync(
+        script,
+        `const z = await import(${
+          JSON.stringify(pathOf('../src/index.js'))
+        });\nconsole.log('LOADED ' + z.libraryPath);\n`,
+      );
+      const run = async (env) => {
+        const [exe, pre] = scriptCommand(script);
+        const childEnv = { ...process.env, ...env };
+        for (const k of Object.keys(env)) if (env[k] === undefined) delete childEnv[k];
+        const p = spawn(exe, [...pre, script], { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        p.stdout.on('data', (d) => {
+          output += d;
+        });
+        p.stderr.on('data', (d) => {
+          output += d;
+        });
+        const code = await new Promise((resolve) => p.on('exit', resolve));
+        return { code, output };
+      };
+      const missing = `${dir}/nowhere/libzinc_core.so`;
+      const bad = await run({ ZINC_LIB: missing });
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.output, /zinc: cannot load libzinc_core\.so/);
+      assert.match(bad.output, new RegExp(`ZINC_LIB: ${missing}`));
+      assert.doesNotMatch(bad.output, /system loader|package:/, 'ZINC_LIB set: nothing else is tried');
+      const none = await run({ ZINC_LIB: undefined, LD_LIBRARY_PATH: undefined });
+      if (existsSync(pathOf('../native'))) return; // a package copy is installed: it would load
+      assert.notEqual(none.code, 0, `loaded from the working directory? ${none.output}`);
+      assert.match(none.output, /zinc: cannot load libzinc_core\.so/);
+      assert.match(none.output, /package: \S*native\/linux-x64\/libzinc_core\.so/);
+      assert.match(none.output, /system loader: libzinc_core\.so\.0/);
+      assert.match(none.output, /system loader: libzinc_core\.so:/);
+      const good = await run({ ZINC_LIB: zinc.libraryPath });
+      assert.equal(good.output.trim(), `LOADED ${zinc.libraryPath}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, (process.platform !== 'linux' || ldconfigHasZinc()) && 'a system copy of libzinc_core.so is installed'],
 
   ['random sequences of calls never crash and leave nothing behind', async () => {
     let seed = 12345;
@@ -589,7 +775,10 @@ export const cases = [
       () => regions[rand(regions.length)]?.close(),
       () => views.push(regions[rand(regions.length)]?.view(Uint8Array, rand(3) * 4096)),
       () => views.push(regions[rand(regions.length)]?.buffer),
-      () => { const v = views[rand(views.length)]; if (v) v[rand(Math.max(1, v.length))] = rand(256); },
+      () => {
+        const v = views[rand(views.length)];
+        if (v) v[rand(Math.max(1, v.length))] = rand(256);
+      },
       () => views.splice(rand(views.length + 1), 1),
       () => regions[rand(regions.length)]?.notify(),
       () => regions[rand(regions.length)]?.wait(rand(2)),

@@ -1,4 +1,4 @@
-// deno test -A --no-check --v8-flags=--expose-gc test/deno.test.js
+// deno test -A --no-check --v8-flags=--expose-gc tests/deno.test.js
 // (-A only because the tests themselves write corrupt objects into /dev/shm, which Deno allows
 // only with --allow-all; the peers they start run with --allow-ffi --allow-env=ZINC_LIB.)
 import { cases } from './cases.js';

@@ -1,4 +1,4 @@
-// node --expose-gc --test test/node.test.mjs
+// node --expose-gc --test tests/node.test.mjs
 import { test } from 'node:test';
 import { cases } from './cases.js';
 

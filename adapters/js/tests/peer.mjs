@@ -17,8 +17,12 @@ function reply(line) {
 async function run(words) {
   const [cmd, a, b] = words;
   switch (cmd) {
-    case 'create': region = SharedRegion.create(a, Number(b)); return `OK ${region.capacity}`;
-    case 'open': region = SharedRegion.open(a); return `OK ${region.capacity}`;
+    case 'create':
+      region = SharedRegion.create(a, Number(b));
+      return `OK ${region.capacity}`;
+    case 'open':
+      region = SharedRegion.open(a);
+      return `OK ${region.capacity}`;
     case 'pattern': {
       const buf = region.buffer;
       for (let i = 0; i < buf.length; i++) buf[i] = pattern(Number(a), i);
@@ -31,11 +35,18 @@ async function run(words) {
       }
       return 'OK';
     }
-    case 'get': return `VAL ${region.buffer[Number(a)]}`;
-    case 'set': region.buffer[Number(a)] = Number(b); return 'OK';
-    case 'f32': return `VAL ${region.view(Float32Array, Number(a), 1)[0]}`;
-    case 'notify': region.notify(); return 'OK';
-    case 'wait': return String(region.wait(Number(a)));
+    case 'get':
+      return `VAL ${region.buffer[Number(a)]}`;
+    case 'set':
+      region.buffer[Number(a)] = Number(b);
+      return 'OK';
+    case 'f32':
+      return `VAL ${region.view(Float32Array, Number(a), 1)[0]}`;
+    case 'notify':
+      region.notify();
+      return 'OK';
+    case 'wait':
+      return String(region.wait(Number(a)));
     case 'waitAsync': {
       let ticks = 0;
       const timer = setInterval(() => ticks++, 1);
@@ -45,7 +56,9 @@ async function run(words) {
         clearInterval(timer);
       }
     }
-    case 'keepview': kept = region.view(Uint8Array); return 'OK';
+    case 'keepview':
+      kept = region.view(Uint8Array);
+      return 'OK';
     case 'exitread': {
       // An exit handler registered after the adapter's: it runs after the unmap.
       const report = () => reply(`EXITREAD ${kept.length} ${kept[0]}`);
@@ -53,9 +66,13 @@ async function run(words) {
       else process.on('exit', report);
       return 'OK';
     }
-    case 'close': region.close(); return 'OK';
-    case 'exit': process.exit(0); // the exit hook closes whatever is still held
-    default: return `UNKNOWN ${cmd}`;
+    case 'close':
+      region.close();
+      return 'OK';
+    case 'exit':
+      return process.exit(0); // the exit hook closes whatever is still held
+    default:
+      return `UNKNOWN ${cmd}`;
   }
 }
 

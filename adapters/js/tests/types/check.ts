@@ -1,5 +1,5 @@
 // Compiled by `tsc -p test/types` (make test-js): the declarations describe the API.
-import { SharedRegion, ZincError, WAIT_FOREVER, strerror, ZINC_EEXIST } from '../../src/node.js';
+import { SharedRegion, strerror, WAIT_FOREVER, ZINC_EEXIST, ZincError } from '../../src/node.js';
 import * as portable from '../../src/index.js';
 
 const r: SharedRegion = SharedRegion.create('types_check', 4096);
