@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Zinc conformance agent for JavaScript (tests/matrix/README.md), the same file for the three
 // runtimes; it drives Zinc only through the public API of this package:
-//   node adapters/js/agent.mjs serve
-//   adapters/js/node_modules/.bin/bun adapters/js/agent.mjs serve
-//   adapters/js/node_modules/.bin/deno run --allow-ffi --allow-env=ZINC_LIB adapters/js/agent.mjs serve
+//   node adapters/js/agent/agent.mjs serve
+//   adapters/js/node_modules/.bin/bun adapters/js/agent/agent.mjs serve
+//   adapters/js/node_modules/.bin/deno run --allow-ffi --allow-env=ZINC_LIB adapters/js/agent/agent.mjs serve
 import process from 'node:process';
 import readline from 'node:readline';
 import { writeSync } from 'node:fs';
-import { SharedRegion, ZincError } from './src/index.js';
+import { _ffi, CONSTANTS, SharedRegion, ZincError } from '../src/index.js';
 
 const WAIT_MS = 30000;
 const pattern = (seed, i) => ((i ^ (i >> 8) ^ (i >> 16)) + seed) & 0xff;
@@ -40,21 +40,19 @@ async function writer(words, nextLine) {
     for (let i = 0; i < buf.length; i++) buf[i] = pattern(seed, i);
     region.notify();
     if (flag !== 'noreply') {
-      // A handle also sees its own notify (SPEC §6), so the first wake-up may be ours: wait
-      // once more if the reply is not there yet; the counter's next move is the reader's.
+      // A handle also sees its own notify (SPEC §6): wake-ups are hints, the data is the
+      // truth. Wait until every byte is the reply, or 30 s have passed.
       const firstBad = () => {
         for (let i = 0; i < buf.length; i++) if (buf[i] !== reply(seed, i)) return i;
         return -1;
       };
       const deadline = performance.now() + WAIT_MS;
-      let bad = -1;
-      for (let wakes = 0; wakes < 2; wakes++) {
+      let bad = firstBad();
+      while (bad >= 0) {
         const left = Math.max(0, Math.ceil(deadline - performance.now()));
         if (!region.wait(left)) throw ZincError.fromCode(-110, { syscall: 'zinc_wait' });
         bad = firstBad();
-        if (bad < 0) break;
       }
-      if (bad >= 0) throw new Fail(`byte ${bad}: got ${buf[bad]}, want ${reply(seed, bad)}`);
     }
   } finally {
     region.close();
@@ -107,20 +105,43 @@ function checksum(words) {
 }
 
 function errors() {
+  const pid = process.pid;
   const attempts = [
-    ['create_bad_name', () => SharedRegion.create('bad/name', 4096)],
-    ['create_bad_size', () => SharedRegion.create(`zinc_parity_${process.pid}`, 1000)],
-    ['open_missing', () => SharedRegion.open(`zinc_parity_missing_${process.pid}`)],
+    ['create_bad_name', () => SharedRegion.create('bad/name', 4096).close()],
+    ['create_bad_size', () => SharedRegion.create(`zinc_parity_${pid}`, 1000).close()],
+    ['open_missing', () => SharedRegion.open(`zinc_parity_missing_${pid}`).close()],
+    ['open_nul_name', () => SharedRegion.open('zinc\0nul').close()],
+    ['wait_closed', () => {
+      const r = SharedRegion.create(`zinc_parity_closed_${pid}`, 4096);
+      r.close();
+      r.wait(0);
+    }],
+    ['double_close', () => {
+      const r = SharedRegion.create(`zinc_parity_dc_${pid}`, 4096);
+      r.close();
+      r.close();
+    }],
   ];
   for (const [label, attempt] of attempts) {
     try {
-      attempt().close();
-      out(`${label} 0 unexpected success`);
+      attempt();
+      out(label === 'double_close' ? `${label} 0 success` : `${label} 0 unexpected success`);
     } catch (err) {
       if (!(err instanceof ZincError)) throw err;
       out(`${label} ${err.errno} ${err.message}`);
     }
   }
+  out('DONE');
+}
+
+// What this adapter declares: its constant table, the messages of its error objects, and its
+// FFI declaration table (src/abi.js as this runtime's FFI declared it), normalised.
+function abi() {
+  for (const [name, value] of Object.entries(CONSTANTS)) out(`const ${name} ${value}`);
+  for (const code of [-1, -2, -9, -11, -17, -22, -28, -74, -110]) {
+    out(`message ${code} ${ZincError.fromCode(code).message}`);
+  }
+  for (const [name, ret, args] of _ffi.signatures()) out(`fn ${name} ${[ret, ...args].join(' ')}`);
   out('DONE');
 }
 
@@ -139,11 +160,23 @@ async function serve() {
     if (cmd === 'quit') break;
     try {
       switch (cmd) {
-        case 'writer': await writer(words, nextLine); break;
-        case 'reader': reader(words); break;
-        case 'checksum': checksum(words); break;
-        case 'errors': errors(); break;
-        default: out(`FAIL unknown command ${cmd}`);
+        case 'writer':
+          await writer(words, nextLine);
+          break;
+        case 'reader':
+          reader(words);
+          break;
+        case 'checksum':
+          checksum(words);
+          break;
+        case 'errors':
+          errors();
+          break;
+        case 'abi':
+          abi();
+          break;
+        default:
+          out(`FAIL unknown command ${cmd}`);
       }
     } catch (err) {
       if (err instanceof ZincError) out(`FAIL ${err.errno} ${err.message}`);
