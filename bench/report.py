@@ -3,7 +3,8 @@
     python bench/report.py RESULTS_DIR --markdown BENCHMARKS.md [--no-plots]
 
 Inputs (all written by `make bench` in one run): zinc.json (zinc-bench all), zinc_never.json
-(ZINC_SPIN=never zinc-bench never: Zinc's blocking rows), hugepages.txt, iceoryx2.json or
+(ZINC_SPIN=never zinc-bench never: Zinc's blocking rows), hugepages.txt and zinc_huge.json
+(set-up rows in a huge=always tmpfs via ZINC_SHM_DIR), iceoryx2.json or
 iceoryx2.error.txt, python_mp.json or python_mp.error.txt, overhead_c.json, adapters/<lang>.txt
 (raw output of `make bench-<lang>`), system.txt (load before/after, tool versions).
 Plots (matplotlib) go next to the JSON: latency_cdf.png, handoff_throughput.png, setup.png,
@@ -224,6 +225,7 @@ def main():
 
     never = load(res / "zinc_never.json")
     hugepages = read_text(res / "hugepages.txt")
+    huge = load(res / "zinc_huge.json")
     latency = list(zinc["latency"]) + (never["latency"] if never else []) + (iox["latency"] if iox else [])
     lat = {r["key"]: r for r in latency}
     handoff = list(zinc["handoff"]) + (iox["handoff"] if iox else []) + (pymp["handoff"] if pymp else [])
@@ -710,6 +712,21 @@ def main():
     w("")
     w(f"Huge pages: {hugepages or 'not recorded in this run'}.")
     w("")
+    if huge and huge.get("setup"):
+        base = {r["capacity"]: r for r in zinc["setup"]}
+        w("| capacity (huge=always tmpfs) | create | reader open | reader first touch | first touch vs /dev/shm | reader close | last close | ShmemHugePages while it existed |")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in huge["setup"]:
+            c = r["capacity"]
+            ft = r["first_touch_ms"] * 1e6
+            b = base.get(c)
+            vs = f"{ft / (b['first_touch_ms'] * 1e6):.2f}×" if b and b["first_touch_ms"] > 0 and ft > 0 else "—"
+            hk = r.get("shmem_huge_kb", 0)
+            w(f"| {size_label(c)} | {us(r['create_us'] * 1e3)} | {us(r['open_us'] * 1e3)} | {us(ft)} | {vs} | "
+              f"{us(r['reader_close_us'] * 1e3)} | {us(r['close_us'] * 1e3)} | {hk / 1024:.0f} MiB |")
+        for sk in huge.get("setup_skipped", []):
+            w(f"| {size_label(sk['capacity'])} | skipped: {sk['reason']} | | | | | | |")
+        w("")
     if plots:
         w(f"![setup]({rel}/setup.png)")
         w("")
@@ -784,7 +801,7 @@ def main():
     if more:
         w(more)
         w("")
-    w(setup_analysis(zinc["setup"], hugepages))
+    w(setup_analysis(zinc["setup"], hugepages, huge))
     w("")
     w("**Measurement caveats.** The machine is a 2-vCPU KVM guest shared with other work (see the load "
       "averages above): every `max` and most p99.9 figures are set by other processes and the hypervisor, "
@@ -807,8 +824,19 @@ def main():
     print(f"report: wrote {md_path}")
 
 
-def setup_analysis(setup, hugepages=None):
+def setup_analysis(setup, hugepages=None, huge=None):
     big = max(setup, key=lambda r: r["capacity"])
+    extra = ""
+    if huge and huge.get("setup"):
+        hb = max(huge["setup"], key=lambda r: r["capacity"])
+        b = next((r for r in setup if r["capacity"] == hb["capacity"]), None)
+        if b:
+            extra = (f" With ZINC_SHM_DIR on a huge=always tmpfs, {size_label(hb['capacity'])} costs create "
+                     f"{us(hb['create_us'] * 1e3)} (vs {us(b['create_us'] * 1e3)} in /dev/shm), reader first touch "
+                     f"{us(hb['first_touch_ms'] * 1e6)} (vs {us(b['first_touch_ms'] * 1e6)}), last close "
+                     f"{us(hb['close_us'] * 1e3)} (vs {us(b['close_us'] * 1e3)}); ShmemHugePages rose by "
+                     f"{hb.get('shmem_huge_kb', 0) / 1024:.0f} MiB while it existed, so the region really was "
+                     f"backed by 2 MiB pages.")
     return (
         f"**Set-up.** Creating a region costs about as much as writing it once: {us(big['create_us'] * 1e3)} for "
         f"{size_label(big['capacity'])}, because `create` reserves (zero-fills) every page up front, which the spec "
@@ -820,7 +848,7 @@ def setup_analysis(setup, hugepages=None):
         f"({us(big['close_us'] * 1e3)}). Options for the core if set-up matters: `MAP_POPULATE` on `open` (moves the "
         f"faults into `open`, same total), or huge pages for the object (a hugetlbfs or tmpfs `huge=` mount, "
         f"or `madvise(MADV_HUGEPAGE)` on the mapping; 512× fewer faults). Huge-page row: "
-        f"{hugepages or 'not recorded'}. Long-lived regions, the intended use, pay this once."
+        f"{hugepages or 'not recorded'}.{extra} Long-lived regions, the intended use, pay this once."
     )
 
 

@@ -35,10 +35,25 @@ fi
 # ZINC_SPIN is read once per process: Zinc's blocking rows need a process of their own.
 ZINC_SPIN=never "$ZINC_BENCH" never --out "$out" "${smoke[@]}"
 
-# A huge-page row needs the core to place regions in another directory (a hugetlbfs or
-# tmpfs huge= mount). Record whether this core has such a setting.
+# Huge pages: the set-up rows again with ZINC_SHM_DIR pointing at a temporary tmpfs mounted
+# with huge=always (needs root or CAP_SYS_ADMIN; unmounted right after). Only possible when the
+# core has a directory setting.
 if grep -rqn ZINC_SHM_DIR "$ROOT/core/src"; then
-    echo "the core reads ZINC_SHM_DIR, but this benchmark has no huge-page row yet" > "$out/hugepages.txt"
+    mnt="$(mktemp -d /tmp/zinc-bench-huge.XXXXXX)"
+    size=$([ "$mode" = smoke ] && echo 64m || echo 1400m)
+    if mount -t tmpfs -o "huge=always,size=$size,mode=1777" zinc-bench-huge "$mnt" 2> "$out/hugepages.mount.log"; then
+        if ZINC_SHM_DIR="$mnt" "$ZINC_BENCH" setup --out "$out/zinc_huge.json" "${smoke[@]}"; then
+            echo "a tmpfs mounted for this run with huge=always,size=$size (transparent huge pages for shared memory: 2 MiB pages) and ZINC_SHM_DIR pointing at it" > "$out/hugepages.txt"
+        else
+            echo "not measured: the set-up run in the huge=always tmpfs failed (see make output)" > "$out/hugepages.txt"
+            rm -f "$out/zinc_huge.json"
+        fi
+        umount "$mnt" || echo "run-all: could not unmount $mnt" >&2
+    else
+        echo "not measured: mounting a tmpfs with huge=always failed here ($(head -1 "$out/hugepages.mount.log")); it needs root or CAP_SYS_ADMIN" > "$out/hugepages.txt"
+    fi
+    rmdir "$mnt" 2>/dev/null || true
+    rm -f "$out/hugepages.mount.log"
 else
     echo "not available in this core: regions always live in /dev/shm (no ZINC_SHM_DIR or other directory setting in core/src), so a huge-page mount cannot be measured" > "$out/hugepages.txt"
 fi

@@ -5,6 +5,8 @@
 //! ZINC_SPIN=never zinc-bench never --out DIR [--smoke]
 //!                                        Zinc's blocking rows (latency, sweep, fan-out)
 //!                                        -> DIR/zinc_never.json
+//! ZINC_SHM_DIR=/mnt zinc-bench setup --out FILE [--smoke]
+//!                                        set-up rows in another region directory
 //! zinc-bench quick [--json]              what `zinc bench --quick` prints
 //! ```
 
@@ -19,9 +21,10 @@ fn main() {
         Some("never") => never(&args[1..]),
         Some("latency") => one_latency(&args[1..]),
         Some("fanout") => one_fanout(&args[1..]),
+        Some("setup") => setup_only(&args[1..]),
         Some("quick") => quick::quick_report(args.iter().any(|a| a == "--json")).map(|s| print!("{s}")),
         _ => {
-            eprintln!("usage: zinc-bench all --out DIR [--smoke] | ZINC_SPIN=never zinc-bench never --out DIR [--smoke] | zinc-bench quick [--json] | zinc-bench latency KEY [SAMPLES] | zinc-bench fanout N [ROUNDS]");
+            eprintln!("usage: zinc-bench all --out DIR [--smoke] | ZINC_SPIN=never zinc-bench never --out DIR [--smoke] | zinc-bench quick [--json] | zinc-bench latency KEY [SAMPLES] | zinc-bench fanout N [ROUNDS] | zinc-bench setup --out FILE [--smoke]");
             std::process::exit(2);
         }
     };
@@ -250,23 +253,7 @@ fn all(args: &[String]) -> io::Result<()> {
         ));
     }
 
-    let mut set = Vec::new();
-    let mut skipped = Vec::new();
-    for &cap in &plan.setup_caps {
-        if let Some(why) = setup::skip_reason(cap) {
-            log(&format!("setup: capacity {cap} skipped: {why}"));
-            skipped.push(format!("{{\"capacity\":{},\"reason\":{}}}", cap, jstr(&why)));
-            continue;
-        }
-        log(&format!("setup: capacity {cap}"));
-        let reps = match cap {
-            c if c >= 4096 * mib => 2,
-            c if c >= 256 * mib => 3,
-            _ => plan.setup_reps,
-        };
-        let row = setup::measure(cap, reps, tag)?;
-        set.push(row.to_json());
-    }
+    let (set, skipped) = run_setup(&plan, tag)?;
 
     let mut cold_rows = Vec::new();
     for m in cold::Method::ALL {
@@ -316,6 +303,50 @@ fn all(args: &[String]) -> io::Result<()> {
     let path = std::path::Path::new(out).join("zinc.json");
     std::fs::File::create(&path)?.write_all(json.as_bytes())?;
     log(&format!("wrote {}", path.display()));
+    Ok(())
+}
+
+fn run_setup(plan: &Plan, tag: &str) -> io::Result<(Vec<String>, Vec<String>)> {
+    let mib = handoff::MIB;
+    let mut set = Vec::new();
+    let mut skipped = Vec::new();
+    for &cap in &plan.setup_caps {
+        if let Some(why) = setup::skip_reason(cap) {
+            log(&format!("setup: capacity {cap} skipped: {why}"));
+            skipped.push(format!("{{\"capacity\":{},\"reason\":{}}}", cap, jstr(&why)));
+            continue;
+        }
+        log(&format!("setup: capacity {cap} in {}", setup::region_dir()));
+        let reps = match cap {
+            c if c >= 4096 * mib => 2,
+            c if c >= 256 * mib => 3,
+            _ => plan.setup_reps,
+        };
+        let row = setup::measure(cap, reps, tag)?;
+        set.push(row.to_json());
+    }
+    Ok((set, skipped))
+}
+
+/// Only the set-up rows, in the directory `ZINC_SHM_DIR` names (run-all.sh points it at a tmpfs
+/// mounted with `huge=always` for the huge-page rows).
+fn setup_only(args: &[String]) -> io::Result<()> {
+    START.get_or_init(std::time::Instant::now);
+    let smoke = args.iter().any(|a| a == "--smoke");
+    let out = out_dir(args)?;
+    let mut plan = plan(smoke);
+    // The 4 GiB row is measured once, in /dev/shm.
+    plan.setup_caps.retain(|&c| c <= 1024 * handoff::MIB);
+    let (set, skipped) = run_setup(&plan, if smoke { "hsmoke" } else { "hfull" })?;
+    let json = format!(
+        "{{\"smoke\":{},\"dir\":{},\"setup\":[{}],\"setup_skipped\":[{}]}}\n",
+        smoke,
+        jstr(&setup::region_dir()),
+        set.join(",\n"),
+        skipped.join(",")
+    );
+    std::fs::File::create(out)?.write_all(json.as_bytes())?;
+    log(&format!("wrote {out}"));
     Ok(())
 }
 
