@@ -3,7 +3,7 @@
 //! ```text
 //! zinc-bench all --out DIR [--smoke]     everything under this process's ZINC_SPIN -> DIR/zinc.json
 //! ZINC_SPIN=never zinc-bench never --out DIR [--smoke]
-//!                                        Zinc's blocking rows (latency, sweep, fan-out)
+//!                                        Zinc's blocking sweep and fan-out rows
 //!                                        -> DIR/zinc_never.json
 //! ZINC_SHM_DIR=/mnt zinc-bench setup --out FILE [--smoke]
 //!                                        set-up rows in another region directory
@@ -22,6 +22,7 @@ fn main() {
         Some("latency") => one_latency(&args[1..]),
         Some("fanout") => one_fanout(&args[1..]),
         Some("setup") => setup_only(&args[1..]),
+        Some("latency-raw") => latency_raw(&args[1..]),
         Some("quick") => quick::quick_report(args.iter().any(|a| a == "--json")).map(|s| print!("{s}")),
         _ => {
             eprintln!("usage: zinc-bench all --out DIR [--smoke] | ZINC_SPIN=never zinc-bench never --out DIR [--smoke] | zinc-bench quick [--json] | zinc-bench latency KEY [SAMPLES] | zinc-bench fanout N [ROUNDS] | zinc-bench setup --out FILE [--smoke]");
@@ -126,18 +127,93 @@ fn latency_json(m: latency::Method, r: &zinc_bench::pingpong::PingPong) -> Strin
     )
 }
 
+/// Every method's rounds interleaved (round 1 of every method, then round 2, …), so each round
+/// of each method samples the same stretch of machine conditions (on a shared VM the cost of a
+/// cache-line transfer between the two vCPUs changes over minutes) and per-round ratios compare
+/// like with like. `ZincNever` rounds run in a child process started with `ZINC_SPIN=never`.
 fn run_latency(methods: &[latency::Method], p: &Plan, tag: &str) -> io::Result<Vec<String>> {
+    let rounds = p.lat_rounds.max(1);
+    let mut per: Vec<Vec<zinc_bench::pingpong::PingPong>> = methods.iter().map(|_| Vec::new()).collect();
+    for r in 0..rounds {
+        log(&format!("latency: round {} of {rounds} ({} samples per method)", r + 1, p.samples / rounds));
+        for (i, &m) in methods.iter().enumerate() {
+            let one = if m == latency::Method::ZincNever {
+                never_round(p.samples / rounds, p.warmup / rounds, &format!("{tag}r{r}"))?
+            } else {
+                latency::measure(m, p.samples / rounds, p.warmup / rounds, &format!("{tag}r{r}"))?
+            };
+            per[i].push(one);
+        }
+    }
     let mut lat = Vec::new();
-    for &m in methods {
-        log(&format!("latency: {} ({} samples, {} rounds)", m.label(), p.samples, p.lat_rounds));
-        let r = latency::measure_rounds(m, p.samples, p.warmup, p.lat_rounds, tag)?;
+    for (i, v) in per.into_iter().enumerate() {
+        let r = zinc_bench::pingpong::PingPong::merge(v);
         log(&format!(
-            "  one-way p50 {} ns, p99 {} ns, max {} ns; round p50s {:?}",
-            r.one_way.p50, r.one_way.p99, r.one_way.max, r.round_p50
+            "{}: one-way p50 {} ns, p99 {} ns, max {} ns; round p50s {:?}",
+            methods[i].label(),
+            r.one_way.p50,
+            r.one_way.p99,
+            r.one_way.max,
+            r.round_p50
         ));
-        lat.push(latency_json(m, &r));
+        lat.push(latency_json(methods[i], &r));
     }
     Ok(lat)
+}
+
+/// One round of the `zinc_never` row, measured by this binary re-run with `ZINC_SPIN=never`
+/// (the core reads the policy once per process).
+fn never_round(samples: usize, warmup: usize, tag: &str) -> io::Result<zinc_bench::pingpong::PingPong> {
+    let path = std::env::temp_dir().join(format!("zinc-bench-never-{}-{tag}.bin", std::process::id()));
+    let st = std::process::Command::new(std::env::current_exe()?)
+        .args(["latency-raw", "zinc_never", &samples.to_string(), &warmup.to_string()])
+        .arg(&path)
+        .env("ZINC_SPIN", "never")
+        .status()?;
+    let bytes = std::fs::read(&path);
+    let _ = std::fs::remove_file(&path);
+    if !st.success() {
+        return Err(io::Error::other(format!("zinc-bench latency-raw zinc_never failed: {st}")));
+    }
+    let words: Vec<u64> = bytes?.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect();
+    let n = *words.first().ok_or_else(|| io::Error::other("latency-raw: empty output"))? as usize;
+    if words.len() < 2 + n || words.len() != 2 + n + words[1 + n] as usize {
+        return Err(io::Error::other("latency-raw: truncated output"));
+    }
+    let ow = words[1..1 + n].to_vec();
+    let rtt = words[2 + n..].to_vec();
+    let one_way = util::Stats::from_samples(ow.clone());
+    Ok(zinc_bench::pingpong::PingPong {
+        round_p50: vec![one_way.p50],
+        one_way,
+        rtt_half: util::Stats::from_samples(rtt.clone()),
+        one_way_raw: ow,
+        rtt_raw: rtt,
+    })
+}
+
+/// `latency-raw KEY SAMPLES WARMUP FILE`: one run of one method, raw samples written to FILE as
+/// little-endian u64: count, one-way samples, count, RTT/2 samples.
+fn latency_raw(args: &[String]) -> io::Result<()> {
+    let bad = || io::Error::other("latency-raw KEY SAMPLES WARMUP FILE");
+    let key = args.first().ok_or_else(bad)?;
+    let samples: usize = args.get(1).and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    let warmup: usize = args.get(2).and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    let file = args.get(3).ok_or_else(bad)?;
+    let m = latency::Method::ALL
+        .into_iter()
+        .chain(latency::Method::NEVER)
+        .find(|m| m.key() == key)
+        .ok_or_else(|| io::Error::other(format!("unknown latency key {key}")))?;
+    let r = latency::measure(m, samples, warmup, &format!("raw{}", std::process::id()))?;
+    let mut out = Vec::with_capacity(8 * (2 + r.one_way_raw.len() + r.rtt_raw.len()));
+    for v in [&r.one_way_raw, &r.rtt_raw] {
+        out.extend_from_slice(&(v.len() as u64).to_le_bytes());
+        for x in v.iter() {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    std::fs::write(file, out)
 }
 
 fn run_sweep(waiters: &[sweep::Waiter], p: &Plan, tag: &str) -> io::Result<Vec<String>> {
@@ -192,7 +268,9 @@ fn all(args: &[String]) -> io::Result<()> {
     let plan = plan(smoke);
     let tag = if smoke { "smoke" } else { "full" };
 
-    let lat = run_latency(&latency::Method::ALL, &plan, tag)?;
+    let methods: Vec<latency::Method> =
+        latency::Method::ALL.into_iter().chain(latency::Method::NEVER).collect();
+    let lat = run_latency(&methods, &plan, tag)?;
 
     let mut hand = Vec::new();
     for &size in &plan.sizes {
@@ -351,7 +429,8 @@ fn setup_only(args: &[String]) -> io::Result<()> {
 }
 
 /// The rows that need `ZINC_SPIN=never` (read once per process, so they run in a process of
-/// their own): Zinc's blocking latency, its rate sweep and its fan-out.
+/// their own): Zinc's rate sweep and fan-out (its latency rows are interleaved with the others
+/// by `all`, through `latency-raw`).
 fn never(args: &[String]) -> io::Result<()> {
     START.get_or_init(std::time::Instant::now);
     if zinc_core::SpinPolicy::current() != zinc_core::SpinPolicy::Never {
@@ -362,14 +441,12 @@ fn never(args: &[String]) -> io::Result<()> {
     std::fs::create_dir_all(out)?;
     let plan = plan(smoke);
     let tag = if smoke { "nsmoke" } else { "nfull" };
-    let lat = run_latency(&latency::Method::NEVER, &plan, tag)?;
     let sw = run_sweep(&[sweep::Waiter::Zinc], &plan, tag)?;
     let fan = run_fanout(&[fanout::Kind::Zinc], &plan, tag)?;
     let json = format!(
-        "{{\"smoke\":{},\"spin_policy\":{},\"latency\":[{}],\"sweep\":[{}],\"fanout\":[{}]}}\n",
+        "{{\"smoke\":{},\"spin_policy\":{},\"latency\":[],\"sweep\":[{}],\"fanout\":[{}]}}\n",
         smoke,
         jstr(&sweep::policy_name()),
-        lat.join(",\n"),
         sw.join(",\n"),
         fan.join(",\n")
     );
