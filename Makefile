@@ -57,7 +57,7 @@ lint-rust:
 	cargo fmt --all --check
 	for m in $(RUST_SIDE_CRATES); do cargo fmt --check --manifest-path $$m; done
 	cargo clippy --release --workspace --all-targets -- -D warnings
-	cargo clippy --release -p zinc-core --features portable --all-targets -- -D warnings
+	CARGO_TARGET_DIR=$(ROOT)/target/portable cargo clippy --release -p zinc-core --features portable --all-targets -- -D warnings
 	for m in $(RUST_SIDE_CRATES); do cargo clippy --release --manifest-path $$m --all-targets -- -D warnings; done
 
 # Every language's installable artifact, in dist/ (see docs/PACKAGING.md).
@@ -75,8 +75,10 @@ test-core: build
 	cargo test --release --workspace
 
 # The macOS-style backend (spin, then yield/sleep) runs the same suite on Linux.
+# Its own target directory: a portable build must never replace target/release/libzinc_core.so,
+# which every adapter loads.
 test-core-portable:
-	cargo test --release -p zinc-core --features portable
+	CARGO_TARGET_DIR=$(ROOT)/target/portable cargo test --release -p zinc-core --features portable
 
 test-c: core
 	$(MAKE) -C tests/c test

@@ -39,7 +39,7 @@ ops-cli: core
 	cargo test --release -p zinc-cli
 
 ops-fault:
-	cargo test --release -p zinc-core --features crashpoints --test fault_injection -- --nocapture
+	CARGO_TARGET_DIR=$(OPS_TARGET)/crashpoints cargo test --release -p zinc-core --features crashpoints --test fault_injection -- --nocapture
 
 ops-races:
 	cargo test --release -p zinc-core --test races -- --nocapture

@@ -121,7 +121,7 @@ impl SharedRegion {
             let unname = UnlinkOnFailure::new(backend::NAMED_AT_BIRTH.then_some(&*shm_name));
             posix::reserve(fd.as_raw_fd(), len)?;
             hit("create:reserved");
-            let map = Mapping::new(fd.as_raw_fd(), len)?;
+            let map = Mapping::new(fd.as_raw_fd(), len, false)?;
             // SAFETY: the mapping is `len >= 64` bytes, page-aligned, and all-atomic.
             let header = unsafe { header_at(&map) };
             let pid = posix::getpid();
@@ -353,7 +353,7 @@ fn map_validated(fd: &OwnedFd, name_hash: u64) -> Result<Mapping> {
     if st.len < HEADER_SIZE as u64 {
         return Err(if st.len == 0 { unpublished } else { ZincError::CorruptedRegion });
     }
-    let map = Mapping::new(fd.as_raw_fd(), st.len)?;
+    let map = Mapping::new(fd.as_raw_fd(), st.len, posix::populate_on_open())?;
     // SAFETY: `st.len >= 64`, so the header is mapped.
     let header = unsafe { header_at(&map) };
     // Decide "not yet published" on one read of `magic`: the creator may publish at any moment
@@ -459,7 +459,7 @@ pub(crate) fn remove_object(shm_name: &CStr, fd: &OwnedFd) -> Result<()> {
 /// Maps just the header of an object, if it has one, to read or set its flags.
 fn small_header_map(fd: &OwnedFd) -> Option<Mapping> {
     let st = posix::fstat(fd.as_raw_fd()).ok()?;
-    (st.len >= HEADER_SIZE as u64).then(|| Mapping::new(fd.as_raw_fd(), HEADER_SIZE as u64).ok()).flatten()
+    (st.len >= HEADER_SIZE as u64).then(|| Mapping::new(fd.as_raw_fd(), HEADER_SIZE as u64, false).ok()).flatten()
 }
 
 /// Links a finished object under its name, reclaiming a stale holder of the name first.
