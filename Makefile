@@ -54,6 +54,7 @@ lint: lint-rust $(LINT_TARGETS)
 # included. (bench/iceoryx2 is linted by lint-bench.)
 RUST_SIDE_CRATES := fuzz/Cargo.toml tests/model/Cargo.toml
 lint-rust:
+	@grep -qx 'version = "$(VERSION)"' Cargo.toml || { echo "Cargo.toml's workspace version is not VERSION ($(VERSION))"; exit 1; }
 	cargo fmt --all --check
 	for m in $(RUST_SIDE_CRATES); do cargo fmt --check --manifest-path $$m; done
 	cargo clippy --release --workspace --all-targets -- -D warnings
