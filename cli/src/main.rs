@@ -10,7 +10,7 @@ use zinc_core::admin::{self, Liveness, RegionInfo, RemoveError, Removed};
 use zinc_core::ZincError;
 
 const USAGE: &str = "\
-zinc — manage Zinc shared-memory regions (/dev/shm/zinc_*)
+zinc — manage Zinc shared-memory regions (/dev/shm/zinc_*, or $ZINC_SHM_DIR/zinc_*)
 
 Usage:
   zinc ls [--json]                  list every region: name, capacity, refs, owner, liveness
@@ -179,7 +179,8 @@ fn cmd_ls(args: &[String]) -> Result<(), Fail> {
         return out(LS_HELP);
     }
     no_positional("ls", &o)?;
-    let entries = admin::list().map_err(|e| Fail::Op(format!("cannot list {}: {e}", admin::SHM_DIR)))?;
+    let entries =
+        admin::list().map_err(|e| Fail::Op(format!("cannot list {}: {e}", admin::shm_dir().display())))?;
     let mut failed = false;
     let mut text = String::new();
     if o.has("--json") {
@@ -315,7 +316,7 @@ fn cmd_gc(args: &[String]) -> Result<(), Fail> {
     let dry = o.has("--dry-run") || o.has("-n");
     let prefix = o.value("--prefix").unwrap_or("").to_owned();
     let report = admin::collect_stale_matching(dry, |n| n.starts_with(&prefix))
-        .map_err(|e| Fail::Op(format!("cannot list {}: {e}", admin::SHM_DIR)))?;
+        .map_err(|e| Fail::Op(format!("cannot list {}: {e}", admin::shm_dir().display())))?;
     let verb = if dry { "would remove" } else { "removed" };
     let mut t = String::new();
     for n in &report.stale {

@@ -459,7 +459,9 @@ pub(crate) fn remove_object(shm_name: &CStr, fd: &OwnedFd) -> Result<()> {
 /// Maps just the header of an object, if it has one, to read or set its flags.
 fn small_header_map(fd: &OwnedFd) -> Option<Mapping> {
     let st = posix::fstat(fd.as_raw_fd()).ok()?;
-    (st.len >= HEADER_SIZE as u64).then(|| Mapping::new(fd.as_raw_fd(), HEADER_SIZE as u64, false).ok()).flatten()
+    (st.len >= HEADER_SIZE as u64)
+        .then(|| Mapping::new(fd.as_raw_fd(), HEADER_SIZE as u64, false).ok())
+        .flatten()
 }
 
 /// Links a finished object under its name, reclaiming a stale holder of the name first.

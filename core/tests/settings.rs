@@ -109,7 +109,9 @@ fn shm_dir_moves_regions_for_every_process_that_sets_it() {
 
 #[test]
 fn spin_policy_comes_from_the_environment() {
-    for (value, want) in [("never", "Never"), ("5000", "Fixed(5000)"), ("adaptive", "Adaptive"), ("bogus", "Adaptive")] {
+    for (value, want) in
+        [("never", "Never"), ("5000", "Fixed(5000)"), ("adaptive", "Adaptive"), ("bogus", "Adaptive")]
+    {
         let name = format!("t_settings_spin_{}_{value}", std::process::id());
         let out = child("spin", &name, &[("ZINC_SPIN", value)]).stderr(Stdio::piped()).output().unwrap();
         let text = said(&out.stdout);
@@ -127,7 +129,10 @@ fn populate_on_open_prefaults_the_mapping() {
     let faults = |env: &[(&str, &str)]| -> i64 {
         let out = child("touch", &name, env).output().unwrap();
         let text = said(&out.stdout);
-        text.strip_prefix("faults ").and_then(|t| t.split_whitespace().next()).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{text}"))
+        text.strip_prefix("faults ")
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{text}"))
     };
     let lazy = faults(&[]);
     let populated = faults(&[("ZINC_POPULATE", "1")]);

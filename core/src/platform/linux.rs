@@ -77,7 +77,8 @@ pub const PARKS_IN_KERNEL: bool = true;
 /// failure during create leaves nothing behind.
 pub fn new_object(_shm_name: &CStr) -> Result<OwnedFd> {
     // SAFETY: a valid path and plain flags.
-    let fd = unsafe { libc::open(shm_dir().as_ptr(), libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC, 0o600) };
+    let fd =
+        unsafe { libc::open(shm_dir().as_ptr(), libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC, 0o600) };
     if fd == -1 {
         return Err(ZincError::last_os_error());
     }

@@ -214,7 +214,9 @@ impl Mapping {
             libc::MAP_SHARED
         };
         // SAFETY: a fresh shared mapping chosen by the kernel; it aliases no Rust object.
-        let p = unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, flags, fd, 0) };
+        let p = unsafe {
+            libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, flags, fd, 0)
+        };
         if p == libc::MAP_FAILED {
             return Err(ZincError::last_os_error());
         }
