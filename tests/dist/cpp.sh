@@ -5,19 +5,10 @@
 # CMake find_package(zinc), and pkg-config + g++ -std=c++20 — and runs each pair as two processes
 # (the reader waits for the writer's data, the writer loops on the data for the reply).
 set -uo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-VERSION="$(cat "$ROOT/VERSION")"
+SUITE=test-dist-cpp
+. "$(dirname "$0")/lib.sh"
 PKG="zinc-cpp-$VERSION-linux-x86_64"
 TARBALL="$ROOT/dist/cpp/$PKG.tar.gz"
-passed=0 failed=0
-result() {  # result NAME STATUS
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
-}
-finish() {
-  echo "test-dist-cpp: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
 if [ ! -f "$TARBALL" ]; then
   echo "test-dist-cpp: $TARBALL missing (run make dist-cpp)" >&2
   result "artifact exists" 1

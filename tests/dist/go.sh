@@ -11,18 +11,9 @@
 # outside: the loader via LD_LIBRARY_PATH (the prefix's libdir, from pkg-config), ZINC_LIB, and
 # the error listing what was tried when nothing is found.
 set -uo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-VERSION="$(cat "$ROOT/VERSION")"
+SUITE=test-dist-go
+. "$(dirname "$0")/lib.sh"
 DIST="$ROOT/dist/go"
-passed=0 failed=0
-result() {  # result NAME STATUS
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
-}
-finish() {
-  echo "test-dist-go: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
 ZIP="$DIST/goproxy/zinc.dev/zinc/@v/v$VERSION.zip"
 TARBALL="$DIST/libzinc-core-$VERSION-linux-x86_64.tar.gz"
 if [ ! -f "$ZIP" ] || [ ! -f "$TARBALL" ]; then

@@ -6,19 +6,10 @@
 # registry) and runs the README's writer/reader pair, verbatim, as two processes under Node.js;
 # then `npm install bun deno` in that project and the same pair under each runtime that installs.
 set -uo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-VERSION="$(cat "$ROOT/VERSION")"
+SUITE=test-dist-js
+. "$(dirname "$0")/lib.sh"
 JS="$ROOT/adapters/js"
 TARBALL="$ROOT/dist/js/zinc-shm-$VERSION.tgz"
-passed=0 failed=0
-result() { # result NAME STATUS
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
-}
-finish() {
-  echo "test-dist-js: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
 if [ ! -f "$TARBALL" ]; then
   echo "test-dist-js: $TARBALL missing (run make dist-js)" >&2
   result "artifact exists" 1

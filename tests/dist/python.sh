@@ -9,19 +9,10 @@
 #     carries) and uses it without numpy.
 # Prints "test-dist-python: N passed, M failed"; fails when anything fails.
 set -uo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-VERSION="$(cat "$ROOT/VERSION")"
+SUITE=test-dist-python
+. "$(dirname "$0")/lib.sh"
 DIST="$ROOT/dist/python"
 PY_DIR="$ROOT/adapters/python"
-passed=0 failed=0
-result() {  # result NAME STATUS
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
-}
-finish() {
-  echo "test-dist-python: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
 shopt -s nullglob
 wheels=("$DIST"/zinc_shm-"$VERSION"-py3-none-*manylinux*_x86_64.whl)
 sdist="$DIST/zinc_shm-$VERSION.tar.gz"

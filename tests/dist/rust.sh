@@ -5,18 +5,9 @@
 # pair verbatim as two processes (the reader waits for the writer's data, the writer loops on the
 # data for the reply). The README's blocks must equal examples/src/bin/{writer,reader}.rs.
 set -uo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-VERSION="$(cat "$ROOT/VERSION")"
+SUITE=test-dist-rust
+. "$(dirname "$0")/lib.sh"
 CRATE="$ROOT/dist/rust/zinc-core-$VERSION.crate"
-passed=0 failed=0
-result() {  # result NAME STATUS
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
-}
-finish() {
-  echo "test-dist-rust: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
 if [ ! -f "$CRATE" ]; then
   echo "test-dist-rust: $CRATE missing (run make dist-rust)" >&2
   result "artifact exists" 1
