@@ -9,11 +9,7 @@ SUITE=test-dist-cpp
 . "$(dirname "$0")/lib.sh"
 PKG="zinc-cpp-$VERSION-linux-x86_64"
 TARBALL="$ROOT/dist/cpp/$PKG.tar.gz"
-if [ ! -f "$TARBALL" ]; then
-  echo "test-dist-cpp: $TARBALL missing (run make dist-cpp)" >&2
-  result "artifact exists" 1
-  finish
-fi
+require "$TARBALL"
 
 work="$(mktemp -d /tmp/zinc-dist-cpp.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
@@ -50,11 +46,5 @@ check "pkg-config + g++ -std=c++20: build the README pair" bash -c '
   for p in writer reader; do g++ -std=c++20 src/\$p.cpp \$(pkg-config --cflags --libs zinc) -o build-pc/\$p; done' "\$P"
 check "pkg-config pair: reader and writer processes" sh ./run_pair.sh build-pc/writer build-pc/reader dist_cpp_pc
 INNER
-while IFS= read -r line; do
-  echo "$line"
-  case "$line" in
-    "ok   "*) passed=$((passed + 1)) ;;
-    "FAIL "*) failed=$((failed + 1)) ;;
-  esac
-done < <("$ROOT/tests/dist/hide-checkout.sh" "$work" bash "$work/inner.sh" 2>&1)
+run_hidden "$work" "$work/inner.sh"
 finish

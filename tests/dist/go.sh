@@ -121,11 +121,5 @@ check "go get zinc.dev/zinc@v$VERSION from GOPROXY=file://dist/goproxy and build
 
 check "README pair (GOPROXY build): reader and writer processes" bash pair.sh app2 LD_LIBRARY_PATH="\$libdir"
 INNER
-while IFS= read -r line; do
-  echo "$line"
-  case "$line" in
-    "ok   "*) passed=$((passed + 1)) ;;
-    "FAIL "*) failed=$((failed + 1)) ;;
-  esac
-done < <("$ROOT/tests/dist/hide-checkout.sh" "$work" bash "$work/inner.sh" 2>&1)
+run_hidden "$work" "$work/inner.sh"
 finish

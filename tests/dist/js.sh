@@ -10,11 +10,7 @@ SUITE=test-dist-js
 . "$(dirname "$0")/lib.sh"
 JS="$ROOT/adapters/js"
 TARBALL="$ROOT/dist/js/zinc-shm-$VERSION.tgz"
-if [ ! -f "$TARBALL" ]; then
-  echo "test-dist-js: $TARBALL missing (run make dist-js)" >&2
-  result "artifact exists" 1
-  finish
-fi
+require "$TARBALL"
 
 work="$(mktemp -d /tmp/zinc-dist-js.XXXXXX)"
 trap 'rm -rf "$work"' EXIT

@@ -11,3 +11,24 @@ finish() {  # prints "SUITE: N passed, M failed"; exits non-zero on any failure 
   [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
   exit $?
 }
+require() {  # require FILE...: each artifact must exist, else one failure and the closing line
+  local f
+  for f in "$@"; do
+    if [ ! -f "$f" ]; then
+      echo "$SUITE: $f missing (run make ${SUITE#test-})" >&2
+      result "artifact exists" 1
+      finish
+    fi
+  done
+}
+run_hidden() {  # run_hidden WORKDIR SCRIPT: runs SCRIPT with the checkout hidden, counting its
+  # "ok   ..." and "FAIL ..." lines into this suite's totals
+  local line
+  while IFS= read -r line; do
+    echo "$line"
+    case "$line" in
+      "ok   "*) passed=$((passed + 1)) ;;
+      "FAIL "*) failed=$((failed + 1)) ;;
+    esac
+  done < <("$ROOT/tests/dist/hide-checkout.sh" "$1" bash "$2" 2>&1)
+}

@@ -118,12 +118,6 @@ except FileNotFoundError:
 " "\$0_sdist"' "\$name"
 INNER
 
-while IFS= read -r line; do
-  echo "$line"
-  case "$line" in
-    "ok   "*) passed=$((passed + 1)) ;;
-    "FAIL "*) failed=$((failed + 1)) ;;
-  esac
-done < <("$ROOT/tests/dist/hide-checkout.sh" "$work" bash "$work/inner.sh" 2>&1)
+run_hidden "$work" "$work/inner.sh"
 [ "$passed" -eq 6 ] || { [ "$failed" -gt 0 ] || { echo "FAIL the hidden-checkout run did not report every check"; failed=$((failed + 1)); }; }
 finish

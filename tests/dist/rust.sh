@@ -8,11 +8,7 @@ set -uo pipefail
 SUITE=test-dist-rust
 . "$(dirname "$0")/lib.sh"
 CRATE="$ROOT/dist/rust/zinc-core-$VERSION.crate"
-if [ ! -f "$CRATE" ]; then
-  echo "test-dist-rust: $CRATE missing (run make dist-rust)" >&2
-  result "artifact exists" 1
-  finish
-fi
+require "$CRATE"
 
 work="$(mktemp -d /tmp/zinc-dist-rust.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
@@ -58,11 +54,5 @@ check "README pair: reader and writer processes" sh ./run_pair.sh app/target/rel
 check "the binaries link zinc-core statically (no libzinc_core.so needed)" bash -c '
   ! ldd app/target/release/writer | grep -q zinc_core'
 INNER
-while IFS= read -r line; do
-  echo "$line"
-  case "$line" in
-    "ok   "*) passed=$((passed + 1)) ;;
-    "FAIL "*) failed=$((failed + 1)) ;;
-  esac
-done < <("$ROOT/tests/dist/hide-checkout.sh" "$work" bash "$work/inner.sh" 2>&1)
+run_hidden "$work" "$work/inner.sh"
 finish
