@@ -6,6 +6,7 @@
 //! runs in a private mount namespace (`unshare -m`) with its own 64 MiB tmpfs. Both need root,
 //! which CI and the development machines have; as another user those tests say SKIPPED.
 
+mod common;
 use std::ffi::CString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -119,14 +120,7 @@ fn root() -> bool {
 
 /// This binary as `hostile role <role> <args>`, optionally as `nobody`.
 fn role_command(role: &str, args: &[&str], as_nobody: bool) -> Command {
-    let exe = std::env::current_exe().unwrap();
-    let mut cmd = if as_nobody {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"]).arg(exe);
-        c
-    } else {
-        Command::new(exe)
-    };
+    let mut cmd = common::this_binary(as_nobody);
     cmd.arg("role").arg(role).args(args);
     cmd
 }

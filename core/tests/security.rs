@@ -5,9 +5,10 @@
 //! --clear-groups`, running this test binary again with `ZINC_SEC_ROLE` set. Switching users
 //! needs root: as another user the cross-user test reports that it was skipped.
 
+mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::MetadataExt;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use zinc_core::admin;
 use zinc_core::{SharedRegion, ZincError};
 
@@ -59,14 +60,7 @@ fn role_entry() {
 
 /// Runs `roles` in a child (optionally as `nobody`) and returns each role's code.
 fn run_roles(name: &str, roles: &str, as_nobody: bool) -> Vec<(String, i32)> {
-    let exe = std::env::current_exe().unwrap();
-    let mut cmd = if as_nobody {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"]).arg(exe);
-        c
-    } else {
-        Command::new(exe)
-    };
+    let mut cmd = common::this_binary(as_nobody);
     let mut child = cmd
         .args(["role_entry", "--exact", "--nocapture", "--test-threads=1"])
         .env("ZINC_SEC_ROLE", roles)
