@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A named Zinc shared-memory region: bytes that several processes, in any language, map at
@@ -22,82 +23,42 @@ import java.util.Objects;
  * <h2>View lifetime (views cannot outlive the region)</h2>
  * Every view ({@link #segment()}, {@link #buffer()}, {@link #buffer(long, int)}, and any slice
  * or {@code ByteBuffer} made from them) belongs to a private <em>shared</em> {@link Arena}.
- * {@link #close()} closes that arena, and closing the arena is what runs {@code zinc_close}
- * (unmapping the region). From then on every access through any view throws
- * {@link IllegalStateException} instead of touching unmapped memory; the JDK guarantees this
- * even for threads that are reading or writing a view at the very moment of the close. Views
+ * {@link #close()} first closes that arena, then calls {@code zinc_close}: from then on every
+ * access through any view throws {@link IllegalStateException} instead of touching unmapped
+ * memory (the JDK guarantees this even for a thread accessing a view during the close). Views
  * never keep the region open: closing is never refused because views exist.
  *
  * <h2>Threads</h2>
- * All methods are thread-safe. The handle is itself an arena-bound segment, so every native
- * call on it ({@code zinc_notify}, {@code zinc_wait}, ...) holds the arena open for its
- * duration: a call after close fails with {@code IllegalStateException}, and a close that
- * races with an in-flight call waits for it instead of freeing the handle under it. Because a
- * {@code zinc_wait} downcall cannot be interrupted, {@link #await(long)} waits in slices of at
- * most {@value #WAIT_SLICE_MS} ms and checks between slices whether the region is being
- * closed: {@code close()} from another thread therefore returns within about one slice, and
- * the awaiting thread gets an {@link IllegalStateException}. (Slicing loses no notification:
- * each slice compares against the handle's last seen counter, which only a successful wait
- * advances.) Concurrent {@code await} calls on one handle share its "last seen" counter: one
- * notification wakes them all, but a later {@code await} on the same handle only reports
- * notifications it has not yet seen through that handle; open one handle per consumer if each
- * needs to see every notification.
- *
- * <p>A region that is never closed stays mapped until the process exits; the core's
- * crash-safety (kernel locks) then counts it as closed.
+ * All methods are thread-safe. The core owns the handle's lifetime: a {@code close()} while
+ * another thread is in {@link #await(long)} wakes that thread, which gets
+ * {@link ZincException.Closed} (-9); after close, {@code await} and new views throw it,
+ * {@link #signal()} and a second {@code close()} do nothing, {@link #capacity()} is 0.
+ * Concurrent {@code await} calls on one handle share its "last seen" counter; open one handle
+ * per consumer if each needs to see every notification.
  */
-@SuppressWarnings("restricted") // sizes the core's pointers to the region (reinterpret)
+@SuppressWarnings("restricted") // sizes the core's pointer to the data area (reinterpret)
 public final class SharedRegion implements AutoCloseable {
-    /** {@link #await(long)} timeout meaning "wait until notified". */
-    public static final long FOREVER = Long.MAX_VALUE;
-    /** The longest single {@code zinc_wait} downcall {@link #await(long)} makes, in ms. */
-    public static final int WAIT_SLICE_MS = 50;
-
-    private static final int ZINC_ETIMEDOUT = -110;
+    /** {@link #await(long)} timeout meaning "wait until notified" ({@code ZINC_WAIT_FOREVER}). */
+    public static final long FOREVER = Zinc.ZINC_WAIT_FOREVER;
 
     private final String name;
     private final boolean creator;
-    private final long capacity;
-    private final Arena arena;
-    /** The ZincHandle as a zero-length segment of {@link #arena}; closing the arena closes it. */
+    /** The core's handle value (a generation-checked slot, not memory) as a plain address. */
     private final MemorySegment handle;
-    /** The data area, {@code capacity} bytes, bound to {@link #arena}. */
+    private final Arena views = Arena.ofShared();
+    /** The data area, {@code capacity} bytes, bound to {@link #views}. */
     private final MemorySegment data;
-    private final Object closeLock = new Object();
-    private volatile boolean closing;
 
-    private SharedRegion(String name, boolean creator, MemorySegment rawHandle) {
+    private SharedRegion(String name, boolean creator, MemorySegment handle) {
         this.name = name;
         this.creator = creator;
-        Arena a = Arena.ofShared();
-        MemorySegment h;
+        this.handle = handle;
         try {
-            h = rawHandle.reinterpret(a, SharedRegion::closeRaw);
-        } catch (RuntimeException | Error e) {
-            a.close();
-            closeRaw(rawHandle);
-            throw e;
-        }
-        try {
-            MemorySegment p = (MemorySegment) Native.PTR.invokeExact(h);
-            long cap = (long) Native.CAPACITY.invokeExact(h);
-            if (p.equals(MemorySegment.NULL) || cap <= 0) {
-                throw new IllegalStateException("zinc: the core returned no data area for '" + name + "'");
-            }
-            this.capacity = cap;
-            this.data = p.reinterpret(cap, a, null);
+            MemorySegment p = (MemorySegment) Native.PTR_OF.invokeExact(handle);
+            long cap = (long) Native.CAPACITY.invokeExact(handle);
+            this.data = p.reinterpret(cap, views, null);
         } catch (Throwable t) {
-            a.close(); // runs zinc_close
-            throw Native.rethrow(t);
-        }
-        this.arena = a;
-        this.handle = h;
-    }
-
-    private static void closeRaw(MemorySegment h) {
-        try {
-            Native.CLOSE.invokeExact(h);
-        } catch (Throwable t) {
+            close();
             throw Native.rethrow(t);
         }
     }
@@ -109,26 +70,10 @@ public final class SharedRegion implements AutoCloseable {
      * @throws ZincException.AlreadyExists if a live region has that name
      * @throws ZincException.Invalid for a bad name or capacity
      * @throws ZincException for any other failure (e.g. code -28 when /dev/shm is full)
+     * @throws UnsatisfiedLinkError if libzinc_core.so cannot be loaded (the message says where it looked)
      */
     public static SharedRegion create(String name, long capacity) {
-        Objects.requireNonNull(name, "name");
-        String ctx = "create '" + name + "'";
-        // A C string stops at the first NUL, and uintptr_t has no negative values: such Java
-        // arguments have no C equivalent, so they get the core's own "invalid" error.
-        if (name.indexOf('\0') >= 0 || capacity < 0) {
-            throw ZincException.of(-22, ctx);
-        }
-        try (Arena tmp = Arena.ofConfined()) {
-            MemorySegment cname = tmp.allocateFrom(name);
-            MemorySegment out = tmp.allocate(ValueLayout.ADDRESS);
-            int rc = (int) Native.CREATE.invokeExact(cname, capacity, out);
-            if (rc != 0) {
-                throw ZincException.of(rc, ctx);
-            }
-            return new SharedRegion(name, true, out.get(ValueLayout.ADDRESS, 0));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return call(name, capacity, true);
     }
 
     /**
@@ -140,19 +85,25 @@ public final class SharedRegion implements AutoCloseable {
      * @throws ZincException.Invalid for a bad name
      */
     public static SharedRegion open(String name) {
+        return call(name, 0, false);
+    }
+
+    private static SharedRegion call(String name, long capacity, boolean create) {
         Objects.requireNonNull(name, "name");
-        String ctx = "open '" + name + "'";
-        if (name.indexOf('\0') >= 0) {
-            throw ZincException.of(-22, ctx);
+        Native.ensureLoaded();
+        // A C string stops at the first NUL, and uintptr_t has no negative values: such Java
+        // arguments have no C equivalent, so they get the core's own "invalid" error.
+        if (name.indexOf('\0') >= 0 || capacity < 0) {
+            throw ZincException.of(Zinc.ZINC_EINVAL);
         }
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment cname = tmp.allocateFrom(name);
             MemorySegment out = tmp.allocate(ValueLayout.ADDRESS);
-            int rc = (int) Native.OPEN.invokeExact(cname, out);
+            int rc = create ? (int) Native.CREATE.invokeExact(cname, capacity, out) : (int) Native.OPEN.invokeExact(cname, out);
             if (rc != 0) {
-                throw ZincException.of(rc, ctx);
+                throw ZincException.of(rc);
             }
-            return new SharedRegion(name, false, out.get(ValueLayout.ADDRESS, 0));
+            return new SharedRegion(name, create, out.get(ValueLayout.ADDRESS, 0));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -170,40 +121,47 @@ public final class SharedRegion implements AutoCloseable {
 
     /** True once {@link #close()} has started. */
     public boolean isClosed() {
-        return closing;
+        return !views.scope().isAlive();
     }
 
-    /** Usable bytes of the data area. @throws IllegalStateException after close */
+    /** Usable bytes of the data area ({@code zinc_capacity}); 0 after close. */
     public long capacity() {
-        ensureOpen();
-        return capacity;
+        try {
+            return (long) Native.CAPACITY.invokeExact(handle);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
     }
 
     /**
      * The whole data area as a zero-copy segment of {@link #capacity()} bytes. It is bound to
      * this region: after {@link #close()} every access throws {@link IllegalStateException}.
      * Multi-byte accessors use the layout's byte order (native for {@code ValueLayout.JAVA_*}).
+     *
+     * @throws ZincException.Closed after close
      */
     public MemorySegment segment() {
-        ensureOpen();
+        if (isClosed()) {
+            throw ZincException.of(Zinc.ZINC_EBADF);
+        }
         return data;
     }
 
     /**
      * The whole data area as a direct {@link ByteBuffer} in <b>native</b> byte order (Zinc is
-     * shared with C, Rust, Python..., which use native order; call {@code order(...)} to
-     * change). Invalidated by {@link #close()} like {@link #segment()}.
+     * shared with C, Rust, Python..., which use native order). Invalidated by {@link #close()}.
      *
      * @throws UnsupportedOperationException if the capacity is 2 GiB or more (ByteBuffer's
      *         int indexes stop below 2 GiB): use {@link #segment()} or {@link #buffer(long, int)}
+     * @throws ZincException.Closed after close
      */
     public ByteBuffer buffer() {
-        ensureOpen();
-        if (capacity > Integer.MAX_VALUE) {
-            throw new UnsupportedOperationException("zinc: region '" + name + "' holds " + capacity
+        MemorySegment s = segment();
+        if (s.byteSize() > Integer.MAX_VALUE) {
+            throw new UnsupportedOperationException("zinc: region '" + name + "' holds " + s.byteSize()
                     + " bytes, more than a ByteBuffer can view (< 2 GiB); use segment() or buffer(offset, length)");
         }
-        return data.asByteBuffer().order(ByteOrder.nativeOrder());
+        return s.asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /**
@@ -211,24 +169,20 @@ public final class SharedRegion implements AutoCloseable {
      * {@link ByteBuffer}; works at any offset of regions of any size.
      *
      * @throws IndexOutOfBoundsException if the window is not inside the data area
+     * @throws ZincException.Closed after close
      */
     public ByteBuffer buffer(long offset, int length) {
-        ensureOpen();
-        return data.asSlice(offset, length).asByteBuffer().order(ByteOrder.nativeOrder());
+        return segment().asSlice(offset, length).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /**
      * Signals "data changed" to every waiter on this region, in every process
-     * ({@code zinc_notify}; named so because {@code Object.notify} is final). Notifications
-     * coalesce.
-     *
-     * @throws IllegalStateException after close
+     * ({@code zinc_notify}; {@code Object.notify} is final). Notifications coalesce. Does nothing
+     * after close.
      */
     public void signal() {
         try {
             Native.NOTIFY.invokeExact(handle);
-        } catch (IllegalStateException e) {
-            throw closedError(e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -240,128 +194,69 @@ public final class SharedRegion implements AutoCloseable {
     }
 
     /**
-     * Waits until the region's notification counter moves past the last value this handle
-     * saw, or the timeout expires ({@code zinc_wait}; named so because {@code Object.wait} is
-     * final). Returns at once if a notification arrived since this handle's last successful
-     * await (or since open).
+     * Waits until the region's notification counter differs from the last value this handle
+     * saw, or the timeout expires ({@code zinc_wait}; {@code Object.wait} is final). A handle
+     * sees its own {@link #signal()} too: treat a wake-up as a hint and check the data.
+     * One uninterruptible downcall: to stop a waiting thread, close the region.
      *
-     * @param timeoutMs 0 polls; {@link #FOREVER} (or any value >= 2^32-1) waits until notified
-     * @return true if notified, false if the timeout expired, or if the thread was interrupted
-     *         (its interrupt status stays set; noticed within {@value #WAIT_SLICE_MS} ms)
-     * @throws IllegalStateException if the region is or gets closed (by any thread)
-     * @throws IllegalArgumentException if {@code timeoutMs < 0}
+     * @param timeoutMs 0 polls; {@link #FOREVER} (or more) waits until notified
+     * @return true if notified, false if the timeout expired
+     * @throws ZincException.Closed if the region is closed, before or during the wait
+     * @throws ZincException.Invalid if {@code timeoutMs < 0} (the C API has no such timeout)
      */
     public boolean await(long timeoutMs) {
         if (timeoutMs < 0) {
-            throw new IllegalArgumentException("zinc: negative timeout " + timeoutMs + " ms");
+            throw ZincException.of(Zinc.ZINC_EINVAL);
         }
-        boolean forever = timeoutMs >= 0xFFFF_FFFFL;
-        long deadline = forever ? 0 : System.nanoTime() + timeoutMs * 1_000_000L;
-        long slice = Math.min(timeoutMs, WAIT_SLICE_MS);
-        while (true) {
-            if (closing) {
-                throw closedError(null);
-            }
-            int rc;
-            try {
-                rc = (int) Native.WAIT.invokeExact(handle, (int) slice);
-            } catch (IllegalStateException e) {
-                throw closedError(e);
-            } catch (Throwable t) {
-                throw Native.rethrow(t);
-            }
-            if (rc == 0) {
-                return true;
-            }
-            if (rc != ZINC_ETIMEDOUT) {
-                throw ZincException.of(rc, "await on '" + name + "'");
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-            if (!forever) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                slice = Math.min(WAIT_SLICE_MS, (left + 999_999L) / 1_000_000L);
-            }
+        int rc;
+        try {
+            rc = (int) Native.WAIT.invokeExact(handle, (int) Math.min(timeoutMs, FOREVER));
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
+        if (rc == Zinc.ZINC_OK || rc == Zinc.ZINC_ETIMEDOUT) {
+            return rc == Zinc.ZINC_OK;
+        }
+        throw ZincException.of(rc);
     }
 
-    /**
-     * Like {@link #await(long)}, but a timeout throws {@link ZincException.TimedOut} (code -110,
-     * the core's message) instead of returning false.
-     */
+    /** Like {@link #await(long)}, but a timeout throws {@link ZincException.TimedOut} (-110). */
     public void awaitOrThrow(long timeoutMs) {
         if (!await(timeoutMs)) {
-            throw ZincException.of(ZINC_ETIMEDOUT, "await on '" + name + "'");
+            throw ZincException.of(Zinc.ZINC_ETIMEDOUT);
         }
     }
 
     /**
      * Closes this handle: invalidates every view (later accesses throw
-     * {@link IllegalStateException}), then {@code zinc_close} unmaps the region; the creator's
-     * close (or the last handle's, whichever is later) removes the name. Idempotent, as
-     * {@link java.io.Closeable} asks: a second close does nothing. If another thread is inside
-     * a native call on this region ({@link #await(long)}, or the user's own downcall or NIO
-     * I/O on a view), close waits for that call to end: at most one await slice for
-     * {@code await}, which then throws {@code IllegalStateException}.
+     * {@link IllegalStateException}), then {@code zinc_close}, which wakes this handle's waiters
+     * (they get -9) and unmaps once calls in flight have left; the creator's close (or the last
+     * handle's, whichever is later) removes the name. A second close does nothing. If another
+     * thread's own native call or NIO I/O is using a view, close waits for it to end.
      */
     @Override
     public void close() {
-        synchronized (closeLock) {
-            if (closing && !arena.scope().isAlive()) {
-                return;
+        while (views.scope().isAlive()) {
+            try {
+                views.close();
+            } catch (IllegalStateException busy) { // a view is held by a downcall: let it finish
+                LockSupport.parkNanos(1_000_000L);
             }
-            closing = true;
-            while (true) {
-                try {
-                    arena.close(); // runs zinc_close through the handle's cleanup action
-                    return;
-                } catch (IllegalStateException busy) {
-                    // A downcall still holds the arena (an await slice, a signal, or the
-                    // user's own native I/O on a view): let it finish, then try again.
-                    if (!arena.scope().isAlive()) {
-                        return;
-                    }
-                    Thread.onSpinWait();
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        // keep going: a half-closed region is worse than a late interrupt
-                        Thread.yield();
-                    }
-                }
-            }
+        }
+        try {
+            Native.CLOSE.invokeExact(handle);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
-    /** The arena-bound handle segment (package-private: tests and the benchmark). */
+    /** The core's handle (package-private: tests and the benchmark). */
     MemorySegment nativeHandle() {
         return handle;
     }
 
-    private void ensureOpen() {
-        if (closing) {
-            throw closedError(null);
-        }
-    }
-
-    private IllegalStateException closedError(IllegalStateException cause) {
-        if (cause != null && !closing && arena.scope().isAlive()) {
-            return cause; // not about our lifetime: do not disguise it
-        }
-        IllegalStateException e = new IllegalStateException("zinc: region '" + name + "' is closed");
-        if (cause != null) {
-            e.initCause(cause);
-        }
-        return e;
-    }
-
     @Override
     public String toString() {
-        return "SharedRegion[" + name + (creator ? ", creator" : "") + (closing ? ", closed" : ", capacity=" + capacity) + "]";
+        return "SharedRegion[" + name + (creator ? ", creator" : "") + (isClosed() ? ", closed" : ", capacity=" + data.byteSize()) + "]";
     }
 }

@@ -1,25 +1,27 @@
 package dev.zinc;
 
 /**
- * The kinds of failure the Zinc core reports, with their fixed negative codes (SPEC §3).
- * Any code the core returns that is not listed here is {@link #PLATFORM} (another {@code -errno},
- * e.g. {@code -28} ENOSPC when {@code /dev/shm} is full).
+ * The kinds of failure the Zinc core reports, with their fixed negative codes (SPEC §3,
+ * {@link Zinc}). Any other code is {@link #PLATFORM}: another {@code -errno} of an OS failure,
+ * e.g. {@code -28} ENOSPC when {@code /dev/shm} is full.
  */
 public enum ZincError {
-    /** -1: the OS refused access (EACCES or EPERM). */
-    PERMISSION_DENIED(-1),
+    /** -1: the OS refused access, or the region belongs to another user. */
+    PERMISSION_DENIED(Zinc.ZINC_EPERM),
     /** -2: {@code open} of a name with no live region. */
-    NOT_FOUND(-2),
-    /** -11: reserved for the notification ring. */
-    RING_FULL(-11),
+    NOT_FOUND(Zinc.ZINC_ENOENT),
+    /** -9: the handle was closed (also what a wait gets when another thread closes it). */
+    CLOSED(Zinc.ZINC_EBADF),
+    /** -11: try again (another process holds a lease on the object). */
+    TRY_AGAIN(Zinc.ZINC_EAGAIN),
     /** -17: {@code create} of a name held by a live region. */
-    ALREADY_EXISTS(-17),
-    /** -22: invalid name, invalid capacity, or another invalid argument. */
-    INVALID(-22),
-    /** -74: bad magic, unknown version, or a header inconsistent with the object. */
-    CORRUPTED(-74),
+    ALREADY_EXISTS(Zinc.ZINC_EEXIST),
+    /** -22: invalid name, capacity, or argument. */
+    INVALID(Zinc.ZINC_EINVAL),
+    /** -74: not a valid Zinc region. */
+    CORRUPTED(Zinc.ZINC_EBADMSG),
     /** -110: a wait expired. */
-    TIMED_OUT(-110),
+    TIMED_OUT(Zinc.ZINC_ETIMEDOUT),
     /** Any other negative code: {@code -errno} of an OS failure. */
     PLATFORM(Integer.MIN_VALUE);
 
@@ -36,15 +38,11 @@ public enum ZincError {
 
     /** The kind of a core return code ({@code code < 0}). */
     public static ZincError of(int code) {
-        return switch (code) {
-            case -1 -> PERMISSION_DENIED;
-            case -2 -> NOT_FOUND;
-            case -11 -> RING_FULL;
-            case -17 -> ALREADY_EXISTS;
-            case -22 -> INVALID;
-            case -74 -> CORRUPTED;
-            case -110 -> TIMED_OUT;
-            default -> PLATFORM;
-        };
+        for (ZincError e : values()) {
+            if (e.code == code) {
+                return e;
+            }
+        }
+        return PLATFORM;
     }
 }
