@@ -30,7 +30,10 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # -q hides Surefire's "Tests run:" summary, so test runs set ZINC_MVN_QUIET=0 (batch mode,
 # no transfer progress: still short).
-flags=(-B -ntp -Dstyle.color=never)
+# The package version is the repository's VERSION file; the bundled core is the stripped
+# target/native/libzinc_core.so (a canonical path: the enforcer's file rule rejects "..").
+root=$(cd "$here/../.." && pwd -P)
+flags=(-B -ntp -Dstyle.color=never "-Drevision=$(cat "$root/VERSION")" "-Dzinc.native.dir=$root/target/native")
 [ "${ZINC_MVN_QUIET:-1}" = 0 ] || flags+=(-q)
 set +e
 mvn "${flags[@]}" -o "$@" >"$log" 2>&1

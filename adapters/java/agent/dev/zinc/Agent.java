@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -11,9 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * The conformance agent (tests/matrix/README.md): {@code java -jar zinc-java.jar serve}
- * (or {@code adapters/java/zinc-agent serve}) reads one command per line from stdin and
- * answers one line per message on stdout. Drives Zinc only through {@link SharedRegion}.
+ * The conformance agent (tests/matrix/README.md): {@code adapters/java/agent/zinc-agent serve}
+ * reads one command per line from stdin and answers one line per message on stdout. Drives Zinc
+ * only through {@link SharedRegion}, except {@code abi}, which prints the adapter's own tables
+ * ({@link Zinc}'s constants, {@code Native}'s FFM declarations: hence this package).
  */
 public final class Agent {
     private static final long WAIT_MS = 30_000;
@@ -69,10 +73,11 @@ public final class Agent {
                     case "reader" -> reader(w);
                     case "checksum" -> checksum(w);
                     case "errors" -> errors();
+                    case "abi" -> abi();
                     default -> say("FAIL unknown command: " + w[0]);
                 }
             } catch (ZincException e) {
-                say("FAIL " + e.code() + " " + e.coreMessage());
+                say("FAIL " + e.code() + " " + e.getMessage());
             } catch (RuntimeException e) {
                 say("FAIL " + e);
             }
@@ -190,14 +195,59 @@ public final class Agent {
         say("create_bad_name " + failure(() -> SharedRegion.create("bad/name", 4096)));
         say("create_bad_size " + failure(() -> SharedRegion.create("zinc_parity_" + pid, 1000)));
         say("open_missing " + failure(() -> SharedRegion.open("zinc_parity_missing_" + pid)));
+        say("open_nul_name " + failure(() -> SharedRegion.open("zinc\0nul")));
+        say("wait_closed " + failure(() -> {
+            SharedRegion r = SharedRegion.create("zinc_parity_closed_" + pid, 4096);
+            r.close();
+            r.await(0);
+        }));
+        say("double_close " + failure(() -> {
+            SharedRegion r = SharedRegion.create("zinc_parity_dc_" + pid, 4096);
+            r.close();
+            r.close();
+        }));
         say("DONE");
     }
 
-    private static String failure(java.util.function.Supplier<SharedRegion> call) {
-        try (SharedRegion r = call.get()) {
-            return "0 unexpected success (" + r + ")";
+    /** {@code <code> <message>} of the ZincException {@code call} raises, or {@code 0 success}. */
+    private static String failure(Runnable call) {
+        try {
+            call.run();
+            return "0 success";
         } catch (ZincException e) {
-            return e.code() + " " + e.coreMessage();
+            return e.code() + " " + e.getMessage();
         }
+    }
+
+    private void abi() {
+        for (Field f : Zinc.class.getFields()) {
+            try {
+                say("const " + f.getName() + " " + f.get(null));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (int code : new int[] {-1, -2, -9, -11, -17, -22, -28, -74, -110}) {
+            say("message " + code + " " + ZincException.of(code).getMessage());
+        }
+        Native.FUNCTIONS.forEach((name, fd) -> {
+            StringBuilder line = new StringBuilder("fn " + name + " " + fd.returnLayout().map(Agent::ctype).orElse("void"));
+            fd.argumentLayouts().forEach(l -> line.append(' ').append(ctype(l)));
+            say(line.toString());
+        });
+        say("DONE");
+    }
+
+    /** A declared layout in the normalised names of check_bindings: i32 u32 usize ptr. */
+    private static String ctype(MemoryLayout l) {
+        if (l instanceof AddressLayout) {
+            return "ptr";
+        }
+        return switch (l.name().orElse("")) {
+            case "int32_t" -> "i32";
+            case "uint32_t" -> "u32";
+            case "uintptr_t" -> "usize";
+            default -> "unknown:" + l;
+        };
     }
 }

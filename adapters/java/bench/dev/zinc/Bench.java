@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
  * Micro-benchmark: {@link SharedRegion#signal()} against a bare FFM downcall
  * ({@code zinc_capacity(NULL)}) and the raw {@code zinc_notify} downcall without the adapter.
  * Run: {@code make bench-java} or
- * {@code java --enable-native-access=ALL-UNNAMED -cp adapters/java/target/zinc-java.jar dev.zinc.Bench [iterations]}.
+ * {@code java --enable-native-access=ALL-UNNAMED -jar adapters/java/target/zinc-bench.jar [iterations]}.
  * Not a test: prints ns/op, asserts nothing.
  */
 public final class Bench {

@@ -18,16 +18,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The conformance agent through its launcher (adapters/java/zinc-agent serve, the packaged
- * jar), driven the way tests/matrix drives it; this JVM plays the other role.
+ * The conformance agent through its launcher (adapters/java/agent/zinc-agent serve, the packaged
+ * agent jar), driven the way tests/matrix drives it; this JVM plays the other role.
  */
 class AgentTest {
     TestSupport.Proc agent;
 
     @BeforeEach
     void start() throws Exception {
-        Path script = Paths.get(System.getProperty("zinc.test.agentScript", "zinc-agent"));
-        Path jar = script.resolveSibling("target/zinc-java.jar");
+        Path script = Paths.get(System.getProperty("zinc.test.agentScript", "agent/zinc-agent"));
+        Path jar = script.getParent().resolveSibling("target/zinc-agent.jar");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jar),
                 "the agent jar is built by `make agent-java` before `make test-java`");
         agent = TestSupport.Proc.start(List.of(script.toString(), "serve"), Map.of(), null);
@@ -141,6 +141,9 @@ class AgentTest {
         assertEquals("create_bad_name -22 " + Native.strerror(-22), agent.line(), agent.stderr());
         assertEquals("create_bad_size -22 " + Native.strerror(-22), agent.line());
         assertEquals("open_missing -2 " + Native.strerror(-2), agent.line());
+        assertEquals("open_nul_name -22 " + Native.strerror(-22), agent.line());
+        assertEquals("wait_closed -9 " + Native.strerror(-9), agent.line());
+        assertEquals("double_close 0 success", agent.line());
         assertEquals("DONE", agent.line());
         String missing = uniqueName();
         agent.send("reader " + missing + " 1");
@@ -151,8 +154,31 @@ class AgentTest {
         assertEquals("FAIL -22 " + Native.strerror(-22), agent.line());
         agent.send("errors");
         assertTrue(agent.line().startsWith("create_bad_name -22 "), "still serving");
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) {
             agent.line();
         }
+        assertEquals("DONE", agent.line());
+    }
+
+    @Test
+    void abiPrintsTheAdaptersOwnTables() throws Exception {
+        agent.send("abi");
+        List<String> lines = new java.util.ArrayList<>();
+        for (String l = agent.line(); !l.equals("DONE"); l = agent.line()) {
+            lines.add(l);
+        }
+        for (java.lang.reflect.Field f : Zinc.class.getFields()) {
+            assertTrue(lines.contains("const " + f.getName() + " " + f.get(null)), f.getName() + " in " + lines);
+        }
+        assertTrue(lines.contains("const ZINC_EBADF -9"), lines.toString());
+        assertTrue(lines.contains("const ZINC_WAIT_FOREVER 4294967295"), lines.toString());
+        for (int code : new int[] {-1, -2, -9, -11, -17, -22, -28, -74, -110}) {
+            assertTrue(lines.contains("message " + code + " " + Native.strerror(code)), code + " in " + lines);
+        }
+        List<String> fns = lines.stream().filter(l -> l.startsWith("fn ")).toList();
+        assertEquals(List.of("fn zinc_create i32 ptr usize ptr", "fn zinc_open i32 ptr ptr", "fn zinc_ptr ptr ptr",
+                "fn zinc_capacity usize ptr", "fn zinc_close void ptr", "fn zinc_notify void ptr", "fn zinc_wait i32 ptr u32",
+                "fn zinc_strerror ptr i32"), fns);
+        assertEquals(Zinc.class.getFields().length + 9 + 8, lines.size(), lines.toString());
     }
 }

@@ -22,6 +22,17 @@ public final class Child {
                     Native.strerror(0);
                     say("SOURCE " + Native.SOURCE);
                 }
+                // the error a missing library gives, on the first use and on every later one
+                case "lib-missing" -> {
+                    for (int i = 0; i < 2; i++) {
+                        try {
+                            SharedRegion.open("t_java_never");
+                            say("LOADED");
+                        } catch (Throwable t) {
+                            say(t.getClass().getName() + ": " + t.getMessage());
+                        }
+                    }
+                }
                 // open NAME SEED: verify pattern after a notification, reply, signal
                 case "open-reply" -> {
                     try (SharedRegion r = SharedRegion.open(a[1])) {
@@ -34,13 +45,13 @@ public final class Child {
                         MemorySegment s = r.segment();
                         for (long i = 0; i < r.capacity(); i++) {
                             int got = s.get(ValueLayout.JAVA_BYTE, i) & 0xFF;
-                            if (got != Agent.pattern(seed, (int) i)) {
+                            if (got != TestSupport.pattern(seed, i)) {
                                 say("MISMATCH " + i);
                                 return;
                             }
                         }
                         for (long i = 0; i < r.capacity(); i++) {
-                            s.set(ValueLayout.JAVA_BYTE, i, (byte) Agent.reply(seed, (int) i));
+                            s.set(ValueLayout.JAVA_BYTE, i, (byte) (255 - TestSupport.pattern(seed, i)));
                         }
                         r.signal();
                         say("REPLIED");
@@ -87,7 +98,7 @@ public final class Child {
                 default -> say("USAGE");
             }
         } catch (ZincException e) {
-            say("ERR " + e.code() + " " + e.coreMessage());
+            say("ERR " + e.code() + " " + e.getMessage());
         }
     }
 

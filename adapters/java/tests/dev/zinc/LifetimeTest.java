@@ -29,9 +29,18 @@ class LifetimeTest {
         TestSupport.assertNoLeaks();
     }
 
+    /** A view used after close: the JDK's IllegalStateException, never unmapped memory. */
     static void closedError(Executable call) {
         IllegalStateException e = assertThrows(IllegalStateException.class, call);
         assertTrue(e.getMessage() != null && !e.getMessage().isEmpty());
+    }
+
+    /** A call after close: the core's -9 with its message. */
+    static void closedCode(Executable call) {
+        ZincException.Closed e = assertThrows(ZincException.Closed.class, call);
+        assertEquals(-9, e.code());
+        assertEquals(ZincError.CLOSED, e.error());
+        assertEquals(Native.strerror(-9), e.getMessage());
     }
 
     @Test
@@ -58,13 +67,14 @@ class LifetimeTest {
         closedError(() -> window.getInt(0));
         closedError(() -> dup.get(8191));
         closedError(() -> whole.get(new byte[16]));
-        closedError(r::signal);
-        closedError(() -> r.await(0));
-        closedError(() -> r.await(10));
-        closedError(r::capacity);
-        closedError(r::segment);
-        closedError(r::buffer);
-        closedError(() -> r.buffer(0, 1));
+        r.signal(); // a no-op, like zinc_notify on a closed handle
+        closedCode(() -> r.await(0));
+        closedCode(() -> r.await(10));
+        closedCode(r::await);
+        assertEquals(0, r.capacity());
+        closedCode(r::segment);
+        closedCode(r::buffer);
+        closedCode(() -> r.buffer(0, 1));
         assertFalse(seg.scope().isAlive());
         assertTrue(r.toString().contains("closed"));
     }
@@ -102,11 +112,14 @@ class LifetimeTest {
         });
         waiter.start();
         started.await();
-        Thread.sleep(120); // inside a zinc_wait downcall by now
-        assertTimeoutPreemptively(Duration.ofSeconds(20), r::close, "close must not hang on a waiter");
-        Throwable t = outcome.get(20, TimeUnit.SECONDS);
-        assertInstanceOf(IllegalStateException.class, t, String.valueOf(t));
-        assertTrue(t.getMessage().contains("closed"), t.getMessage());
+        Thread.sleep(200); // inside the zinc_wait downcall by now
+        long t0 = System.nanoTime();
+        assertTimeoutPreemptively(Duration.ofSeconds(2), r::close, "close must not hang on a waiter");
+        Throwable t = outcome.get(2, TimeUnit.SECONDS); // the core wakes the waiter: no slicing
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "the waiter got its error within 2 s");
+        assertInstanceOf(ZincException.Closed.class, t, String.valueOf(t));
+        assertEquals(-9, ((ZincException) t).code());
+        assertEquals(Native.strerror(-9), t.getMessage());
         waiter.join();
         assertFalse(Files.exists(shmPath(name)));
     }
@@ -164,9 +177,11 @@ class LifetimeTest {
             Thread.onSpinWait();
         }
         r.close();
-        for (CompletableFuture<Throwable> end : ends) {
-            Throwable t = end.get(20, TimeUnit.SECONDS);
-            assertInstanceOf(IllegalStateException.class, t, String.valueOf(t));
+        for (int k = 0; k < threads; k++) {
+            Throwable t = ends.get(k).get(20, TimeUnit.SECONDS);
+            // views throw the JDK's IllegalStateException; await on the closed handle the core's -9
+            Class<? extends Throwable> want = k < 3 ? IllegalStateException.class : ZincException.Closed.class;
+            assertTrue(want.isInstance(t), k + ": " + t);
         }
         assertFalse(Files.exists(shmPath(name)));
     }

@@ -49,8 +49,10 @@ final class TestSupport {
         assertEquals(List.of(), leftovers(), "Zinc objects left in /dev/shm");
     }
 
+    /** tests/matrix/README.md's pattern(seed, i). */
     static int pattern(int seed, long i) {
-        return Agent.pattern(seed, (int) i);
+        int k = (int) i;
+        return ((k ^ (k >>> 8) ^ (k >>> 16)) + seed) & 0xFF;
     }
 
     static String javaBin() {
