@@ -623,7 +623,9 @@ def main():
           f"{zinc.get('fanout_settle_ns', 0) / 1e6:.0f} ms more (any spin phase is over: everyone sleeps), "
           f"stamps the clock and notifies once (futex: FUTEX_WAKE with INT_MAX). Each waiter records "
           f"CLOCK_MONOTONIC when its wait returned; the figure is stamp → LAST waiter awake, median over "
-          f"{len(fan_rows[0]['last_ns'])} rounds (IQR in brackets). On 2 vCPUs the N wake-ups are served two at a time.")
+          f"{len(fan_rows[0]['last_ns'])} rounds (IQR in brackets), the rows' rounds interleaved in chunks (a few "
+          f"rounds of each row in turn; Zinc never-spin in a child process started with ZINC_SPIN=never). On 2 "
+          f"vCPUs the N wake-ups are served two at a time.")
         w("")
         ns = sorted({f["waiters"] for f in fan_rows})
         fkeys = []

@@ -3,7 +3,7 @@
 //! ```text
 //! zinc-bench all --out DIR [--smoke]     everything under this process's ZINC_SPIN -> DIR/zinc.json
 //! ZINC_SPIN=never zinc-bench never --out DIR [--smoke]
-//!                                        Zinc's blocking sweep and fan-out rows
+//!                                        Zinc's blocking rate-sweep rows
 //!                                        -> DIR/zinc_never.json
 //! ZINC_SHM_DIR=/mnt zinc-bench setup --out FILE [--smoke]
 //!                                        set-up rows in another region directory
@@ -23,6 +23,7 @@ fn main() {
         Some("fanout") => one_fanout(&args[1..]),
         Some("setup") => setup_only(&args[1..]),
         Some("latency-raw") => latency_raw(&args[1..]),
+        Some("fanout-raw") => fanout_raw(&args[1..]),
         Some("quick") => quick::quick_report(args.iter().any(|a| a == "--json")).map(|s| print!("{s}")),
         _ => {
             eprintln!("usage: zinc-bench all --out DIR [--smoke] | ZINC_SPIN=never zinc-bench never --out DIR [--smoke] | zinc-bench quick [--json] | zinc-bench latency KEY [SAMPLES] | zinc-bench fanout N [ROUNDS] | zinc-bench setup --out FILE [--smoke]");
@@ -238,25 +239,78 @@ fn run_sweep(waiters: &[sweep::Waiter], p: &Plan, tag: &str) -> io::Result<Vec<S
     Ok(out)
 }
 
-fn run_fanout(kinds: &[fanout::Kind], p: &Plan, tag: &str) -> io::Result<Vec<String>> {
+/// Fan-out rows for Zinc under this process's policy, the raw futex and Zinc under
+/// `ZINC_SPIN=never` (a child process, through `fanout-raw`), their rounds interleaved in chunks
+/// (a few rounds of each in turn) so every row samples the same stretch of machine conditions.
+fn run_fanout(p: &Plan, tag: &str) -> io::Result<Vec<String>> {
+    let chunks = if p.fanout_rounds >= 20 { 4 } else { 1 };
+    let per = (p.fanout_rounds / chunks).max(1);
+    let rows: [(&str, String); 3] = [
+        (sweep::Waiter::Zinc.key(), sweep::Waiter::Zinc.label()),
+        ("futex", "raw futex wake-all (FUTEX_WAKE INT_MAX on one word)".to_string()),
+        ("zinc_never", "Zinc, ZINC_SPIN=never".to_string()),
+    ];
     let mut out = Vec::new();
-    for &k in kinds {
-        let (key, label) = match k {
-            fanout::Kind::Zinc => (sweep::Waiter::Zinc.key(), sweep::Waiter::Zinc.label()),
-            fanout::Kind::Futex => {
-                ("futex", "raw futex wake-all (FUTEX_WAKE INT_MAX on one word)".to_string())
+    for &n in &fanout::WAITERS {
+        let mut acc: Vec<fanout::Fanout> =
+            rows.iter().map(|_| fanout::Fanout { waiters: n, last_ns: vec![], first_ns: vec![] }).collect();
+        for c in 0..chunks {
+            for (i, (key, _)) in rows.iter().enumerate() {
+                let t = format!("{tag}{key}{c}");
+                let f = match *key {
+                    "futex" => fanout::measure(fanout::Kind::Futex, n, per, &t)?,
+                    "zinc_never" => fanout_never(n, per)?,
+                    _ => fanout::measure(fanout::Kind::Zinc, n, per, &t)?,
+                };
+                acc[i].last_ns.extend(f.last_ns);
+                acc[i].first_ns.extend(f.first_ns);
             }
-        };
-        for &n in &fanout::WAITERS {
-            let f = fanout::measure(k, n, p.fanout_rounds, &format!("{tag}{key}"))?;
+        }
+        for (i, (key, label)) in rows.iter().enumerate() {
             log(&format!(
-                "fan-out: {label}, {n} waiters: last awake after {:.1} µs (median)",
-                f.median_last() / 1e3
+                "fan-out: {label}, {n} waiters: last awake after {:.1} µs (median of {})",
+                acc[i].median_last() / 1e3,
+                acc[i].last_ns.len()
             ));
-            out.push(f.to_json(key, &label));
+            out.push(acc[i].to_json(key, label));
         }
     }
     Ok(out)
+}
+
+/// Zinc fan-out rounds measured by this binary re-run with `ZINC_SPIN=never`.
+fn fanout_never(n: usize, rounds: usize) -> io::Result<fanout::Fanout> {
+    let path = std::env::temp_dir().join(format!("zinc-bench-fanout-{}-{n}.bin", std::process::id()));
+    let st = std::process::Command::new(std::env::current_exe()?)
+        .args(["fanout-raw", &n.to_string(), &rounds.to_string()])
+        .arg(&path)
+        .env("ZINC_SPIN", "never")
+        .status()?;
+    let bytes = std::fs::read(&path);
+    let _ = std::fs::remove_file(&path);
+    if !st.success() {
+        return Err(io::Error::other(format!("zinc-bench fanout-raw failed: {st}")));
+    }
+    let w: Vec<u64> = bytes?.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect();
+    if w.len() != 2 * rounds {
+        return Err(io::Error::other("fanout-raw: truncated output"));
+    }
+    Ok(fanout::Fanout { waiters: n, last_ns: w[..rounds].to_vec(), first_ns: w[rounds..].to_vec() })
+}
+
+/// `fanout-raw N ROUNDS FILE`: Zinc fan-out under this process's policy; writes the rounds'
+/// last-awake then first-awake times (ns) to FILE as little-endian u64.
+fn fanout_raw(args: &[String]) -> io::Result<()> {
+    let bad = || io::Error::other("fanout-raw N ROUNDS FILE");
+    let n: usize = args.first().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    let rounds: usize = args.get(1).and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    let file = args.get(2).ok_or_else(bad)?;
+    let f = fanout::measure(fanout::Kind::Zinc, n, rounds, &format!("fraw{}", std::process::id()))?;
+    let mut out = Vec::new();
+    for x in f.last_ns.iter().chain(f.first_ns.iter()) {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    std::fs::write(file, out)
 }
 
 fn all(args: &[String]) -> io::Result<()> {
@@ -302,7 +356,7 @@ fn all(args: &[String]) -> io::Result<()> {
     }
 
     let sw = run_sweep(&sweep::Waiter::ALL, &plan, tag)?;
-    let fan = run_fanout(&[fanout::Kind::Zinc, fanout::Kind::Futex], &plan, tag)?;
+    let fan = run_fanout(&plan, tag)?;
 
     let mut msg = Vec::new();
     for m in msgs::Method::ALL {
@@ -429,8 +483,8 @@ fn setup_only(args: &[String]) -> io::Result<()> {
 }
 
 /// The rows that need `ZINC_SPIN=never` (read once per process, so they run in a process of
-/// their own): Zinc's rate sweep and fan-out (its latency rows are interleaved with the others
-/// by `all`, through `latency-raw`).
+/// their own): Zinc's rate sweep (its latency and fan-out rows are interleaved with the others
+/// by `all`, through `latency-raw` and `fanout-raw`).
 fn never(args: &[String]) -> io::Result<()> {
     START.get_or_init(std::time::Instant::now);
     if zinc_core::SpinPolicy::current() != zinc_core::SpinPolicy::Never {
@@ -442,13 +496,11 @@ fn never(args: &[String]) -> io::Result<()> {
     let plan = plan(smoke);
     let tag = if smoke { "nsmoke" } else { "nfull" };
     let sw = run_sweep(&[sweep::Waiter::Zinc], &plan, tag)?;
-    let fan = run_fanout(&[fanout::Kind::Zinc], &plan, tag)?;
     let json = format!(
-        "{{\"smoke\":{},\"spin_policy\":{},\"latency\":[],\"sweep\":[{}],\"fanout\":[{}]}}\n",
+        "{{\"smoke\":{},\"spin_policy\":{},\"latency\":[],\"sweep\":[{}],\"fanout\":[]}}\n",
         smoke,
         jstr(&sweep::policy_name()),
-        sw.join(",\n"),
-        fan.join(",\n")
+        sw.join(",\n")
     );
     let path = std::path::Path::new(out).join("zinc_never.json");
     std::fs::File::create(&path)?.write_all(json.as_bytes())?;
