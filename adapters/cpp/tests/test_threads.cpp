@@ -99,7 +99,9 @@ TEST(Threads, OneHandleSharedByNotifiersAndAWaiter) {
   EXPECT_EQ(slot(r, 0).load(), kNotifiers * kEach);
   // Notifications coalesce: at least one wake-up if the waiter had to wait at all (the notifiers
   // may all finish before it first looks), never more than notifications sent.
-  if (waited.load()) EXPECT_GE(waiter_wakeups.load(), 1);
+  if (waited.load()) {
+    EXPECT_GE(waiter_wakeups.load(), 1);
+  }
   EXPECT_LE(waiter_wakeups.load(), static_cast<int>(kNotifiers * kEach));
 }
 
