@@ -79,8 +79,7 @@ ADAPTER_PATTERNS = {
            (r"^BenchmarkWait0TimedOut\S*\s+\d+\s+([\d.]+) ns/op", "wait0")],
     "java": [(r"^bare downcall \S+\s+([\d.]+) ns/op", "noop"),
              (r"^SharedRegion\.signal\(\)\s+([\d.]+) ns/op", "notify"),
-             (r"^SharedRegion\.await\(0\)(?:, nothing (?:new|pending))?\s+([\d.]+) ns/op", "wait0"),
-             (r"^SharedRegion\.await\(0\)[^\d]*([\d.]+) ns/op", "wait0")],
+             (r"^SharedRegion\.await\(0\), nothing pending\s+([\d.]+) ns/op", "wait0")],
     "python": [(r"^bare cffi call \S+\s+([\d.]+)\s*$", "noop"),
                (r"^SharedRegion\.notify\(\)\s+([\d.]+)\s*$", "notify"),
                (r"^SharedRegion\.wait\(0\)[^\d]*([\d.]+)\s*$", "wait0")],
@@ -130,13 +129,6 @@ def parse_adapter(lang, text):
                 found[field] = float(m.group(1))
     if "notify" in found:
         runtime = ADAPTER_RUNTIME.get(lang, lang)
-        pure = re.search(r"^SharedRegion\.await\(0\)(?:, nothing (?:new|pending))?\s+[\d.]+ ns/op", text, re.M)
-        if lang == "java" and "wait0" in found and not pure and re.search(r"^SharedRegion\.await\(0\) after signal\(\)", text, re.M):
-            # The Java bench times `signal(); await(0)` together: derive wait(0) as that minus
-            # signal() (an estimate, labelled as such) until adapters/java/bench measures it alone.
-            found["wait0"] = found["wait0"] - found["notify"]
-            runtime = ("Java FFM (signal / await(0); no-op = bare downcall; await(0) DERIVED as "
-                       "(signal + await(0)) − signal: the Java bench times the pair together)")
         return [(runtime, found.get("noop"), found.get("notify"), found.get("wait0"))]
     return []
 

@@ -40,8 +40,14 @@ use std::time::{Duration, Instant};
 
 /// Longest spin before parking: well under a scheduler slice, so a spin rarely straddles one.
 const SPIN_MAX_NS: u32 = 50_000;
-/// Shortest spin: even a rarely notified waiter polls this long (cheap insurance).
+/// Shortest non-zero spin. A budget that would shrink below it drops to 0: the waiter parks at
+/// once and only probes now and then (see `Cursor::probe_due`).
 const SPIN_MIN_NS: u32 = 2_000;
+/// A waiter whose budget fell to 0 spins a full `SPIN_MAX_NS` once every this many waits, to
+/// notice that notifications came closer again; each probe that finds nothing doubles the
+/// interval, up to `PROBE_MAX`, so a rarely notified waiter pays almost nothing for it.
+const PROBE_FIRST: u32 = 64;
+const PROBE_MAX: u32 = 4096;
 /// Initial budget of a fresh handle.
 const SPIN_START_NS: u32 = 20_000;
 /// A gap this long between two clock reads in the spin loop means we lost the CPU.
@@ -83,17 +89,43 @@ impl SpinPolicy {
     }
 }
 
-/// Per-handle wait state: the last counter value this handle consumed, and its spin budget.
+/// Per-handle wait state: the last counter value this handle consumed, its spin budget, and
+/// (once the budget fell to 0) when it probes next.
 #[derive(Debug)]
 pub struct Cursor {
     last_seq: AtomicU32,
     spin_ns: AtomicU32,
+    probe_in: AtomicU32,
+    probe_every: AtomicU32,
 }
 
 impl Cursor {
     /// A cursor that has consumed everything up to `seq` (a fresh handle's value at open).
     pub fn new(seq: u32) -> Cursor {
-        Cursor { last_seq: AtomicU32::new(seq), spin_ns: AtomicU32::new(SPIN_START_NS) }
+        Cursor {
+            last_seq: AtomicU32::new(seq),
+            spin_ns: AtomicU32::new(SPIN_START_NS),
+            probe_in: AtomicU32::new(PROBE_FIRST),
+            probe_every: AtomicU32::new(PROBE_FIRST),
+        }
+    }
+
+    /// With a budget of 0: is this wait the one that probes (spins `SPIN_MAX_NS`)?
+    fn probe_due(&self) -> bool {
+        let left = self.probe_in.load(Ordering::Relaxed);
+        if left > 1 {
+            self.probe_in.store(left - 1, Ordering::Relaxed);
+            return false;
+        }
+        self.probe_in.store(self.probe_every.load(Ordering::Relaxed), Ordering::Relaxed);
+        true
+    }
+
+    /// A probe found nothing: probe half as often.
+    fn probe_missed(&self) {
+        let every = (self.probe_every.load(Ordering::Relaxed).saturating_mul(2)).min(PROBE_MAX);
+        self.probe_every.store(every, Ordering::Relaxed);
+        self.probe_in.store(every, Ordering::Relaxed);
     }
 }
 
@@ -130,10 +162,13 @@ pub fn wait(header: &Header, cursor: &Cursor, closing: &AtomicBool, timeout_ms: 
     let deadline = (timeout_ms != u32::MAX).then(|| Duration::from_millis(timeout_ms.into()));
 
     let policy = SpinPolicy::current();
-    let budget = match policy {
-        SpinPolicy::Adaptive => cursor.spin_ns.load(Ordering::Relaxed),
-        SpinPolicy::Never => 0,
-        SpinPolicy::Fixed(ns) => ns,
+    let (budget, probing) = match policy {
+        SpinPolicy::Adaptive => match cursor.spin_ns.load(Ordering::Relaxed) {
+            0 if cursor.probe_due() => (SPIN_MAX_NS, true),
+            budget => (budget, false),
+        },
+        SpinPolicy::Never => (0, false),
+        SpinPolicy::Fixed(ns) => (ns, false),
     };
     let spin_limit = deadline.map_or(budget as u128, |d| d.as_nanos().min(budget as u128));
     if spin_limit > 0 {
@@ -144,10 +179,11 @@ pub fn wait(header: &Header, cursor: &Cursor, closing: &AtomicBool, timeout_ms: 
                 }
                 return Ok(());
             }
-            Spin::Preempted if policy == SpinPolicy::Adaptive => {
+            Spin::Preempted if policy == SpinPolicy::Adaptive && !probing => {
                 cursor.spin_ns.store(SPIN_MIN_NS, Ordering::Relaxed)
             }
             Spin::Closed => return Err(ZincError::Closed),
+            Spin::Exhausted | Spin::Preempted if probing => cursor.probe_missed(),
             Spin::Seen(_) | Spin::Exhausted | Spin::Preempted => {}
         }
     }
@@ -232,11 +268,20 @@ fn adapt(cursor: &Cursor, waited: Duration) {
     let waited = u32::try_from(waited.as_nanos()).unwrap_or(u32::MAX);
     let budget = cursor.spin_ns.load(Ordering::Relaxed);
     let next = if waited <= SPIN_MAX_NS {
-        // Grow toward twice the observed wait, but at most double per wait, so a budget cut
-        // by contention comes back gradually.
-        budget.max(waited.saturating_mul(2)).min(budget.saturating_mul(2)).min(SPIN_MAX_NS)
+        if budget == 0 {
+            // Spinning had stopped, yet this wait was short (a probe caught it, or the parked
+            // wake-up came soon): spin long enough to have caught it.
+            cursor.probe_every.store(PROBE_FIRST, Ordering::Relaxed);
+            waited.saturating_mul(2).clamp(SPIN_MIN_NS, SPIN_MAX_NS)
+        } else {
+            // Grow toward twice the observed wait, but at most double per wait, so a budget cut
+            // by contention comes back gradually.
+            budget.max(waited.saturating_mul(2)).min(budget.saturating_mul(2)).min(SPIN_MAX_NS)
+        }
+    } else if budget / 2 < SPIN_MIN_NS {
+        0 // spinning did not pay: stop, and only probe now and then
     } else {
-        (budget / 2).max(SPIN_MIN_NS)
+        budget / 2
     };
     cursor.spin_ns.store(next, Ordering::Relaxed);
 }
@@ -339,19 +384,45 @@ mod tests {
     }
 
     #[test]
-    fn adaptive_budget_stays_in_bounds() {
+    fn adaptive_budget_stops_spinning_when_it_does_not_pay_and_comes_back() {
         let c = Cursor::new(0);
         for _ in 0..20 {
             adapt(&c, Duration::from_secs(1));
         }
-        assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MIN_NS);
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), 0, "long waits stop the spinning");
+        adapt(&c, Duration::from_micros(30));
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS, "a short wait restarts it at 2x");
+        adapt(&c, Duration::from_secs(1));
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS / 2);
+        adapt(&c, Duration::from_micros(5));
+        assert_eq!(
+            c.spin_ns.load(Ordering::Relaxed),
+            SPIN_MAX_NS / 2,
+            "a wait shorter than the budget keeps it"
+        );
+        adapt(&c, Duration::from_micros(20));
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), 40_000, "grows toward 2x the wait");
+        adapt(&c, Duration::from_micros(45));
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS, "capped");
+        c.spin_ns.store(SPIN_MIN_NS, Ordering::Relaxed);
         adapt(&c, Duration::from_micros(30));
         assert_eq!(c.spin_ns.load(Ordering::Relaxed), 2 * SPIN_MIN_NS, "grows at most 2x per wait");
-        for _ in 0..10 {
-            adapt(&c, Duration::from_micros(30));
+    }
+
+    #[test]
+    fn probes_back_off_while_they_find_nothing() {
+        let c = Cursor::new(0);
+        let due = |n: u32| (0..n).filter(|_| c.probe_due()).count();
+        assert_eq!(due(PROBE_FIRST), 1, "one probe in the first {PROBE_FIRST} waits");
+        c.probe_missed();
+        assert_eq!(due(2 * PROBE_FIRST - 1), 0);
+        assert_eq!(due(1), 1, "then one in twice as many");
+        for _ in 0..20 {
+            c.probe_missed();
         }
-        assert_eq!(c.spin_ns.load(Ordering::Relaxed), 50_000.min(SPIN_MAX_NS));
-        adapt(&c, Duration::from_nanos(200));
-        assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS, "short waits keep the budget");
+        assert_eq!(c.probe_every.load(Ordering::Relaxed), PROBE_MAX);
+        c.spin_ns.store(0, Ordering::Relaxed);
+        adapt(&c, Duration::from_micros(10));
+        assert_eq!(c.probe_every.load(Ordering::Relaxed), PROBE_FIRST, "a short wait resets the back-off");
     }
 }
