@@ -7,7 +7,8 @@
 //! 3. **park**: sleep in the backend (shared futex on Linux) until the counter moves.
 //!
 //! The spin budget adapts per handle: it grows toward twice the waits it recently saw satisfied
-//! (at most doubling per wait, up to `SPIN_MAX`) and halves when spinning did not pay. If the
+//! (at most doubling per wait, up to `SPIN_MAX`) and halves when spinning did not pay, down to
+//! 0 (park at once), from where only a rare probe that catches a notification restarts it. If the
 //! spinner notices it was descheduled (a gap in its own clock reads) the core is contended: a
 //! spinning waiter is runnable, so the scheduler may hand its core to another process for a
 //! whole time slice while the notification waits. It then parks at once and drops its budget
@@ -175,7 +176,7 @@ pub fn wait(header: &Header, cursor: &Cursor, closing: &AtomicBool, timeout_ms: 
         match spin(seq, last, closing, start, spin_limit) {
             Spin::Seen(waited) if consume(seq, cursor, last) => {
                 if policy == SpinPolicy::Adaptive {
-                    adapt(cursor, waited);
+                    adapt(cursor, waited, true);
                 }
                 return Ok(());
             }
@@ -197,7 +198,7 @@ pub fn wait(header: &Header, cursor: &Cursor, closing: &AtomicBool, timeout_ms: 
                 Some(left) if !left.is_zero() => Some(left),
                 _ => {
                     if policy == SpinPolicy::Adaptive {
-                        adapt(cursor, start.elapsed());
+                        adapt(cursor, start.elapsed(), false);
                     }
                     return Err(ZincError::TimedOut);
                 }
@@ -212,7 +213,7 @@ pub fn wait(header: &Header, cursor: &Cursor, closing: &AtomicBool, timeout_ms: 
         }
         if consume(seq, cursor, last) {
             if policy == SpinPolicy::Adaptive {
-                adapt(cursor, start.elapsed());
+                adapt(cursor, start.elapsed(), false);
             }
             return Ok(());
         }
@@ -264,13 +265,18 @@ fn spin(seq: &AtomicU32, last: u32, closing: &AtomicBool, start: Instant, limit_
     }
 }
 
-fn adapt(cursor: &Cursor, waited: Duration) {
+/// Adjusts the budget after a wait of `waited`; `spun` when the spin phase saw the notification.
+fn adapt(cursor: &Cursor, waited: Duration, spun: bool) {
     let waited = u32::try_from(waited.as_nanos()).unwrap_or(u32::MAX);
     let budget = cursor.spin_ns.load(Ordering::Relaxed);
+    if budget == 0 && !spun {
+        // Stopped: only a probe that catches a notification restarts spinning. A parked wait
+        // that happened to be short (one early notification) is no evidence that spinning pays.
+        return;
+    }
     let next = if waited <= SPIN_MAX_NS {
         if budget == 0 {
-            // Spinning had stopped, yet this wait was short (a probe caught it, or the parked
-            // wake-up came soon): spin long enough to have caught it.
+            // A probe caught this one: spin long enough to catch the next.
             cursor.probe_every.store(PROBE_FIRST, Ordering::Relaxed);
             waited.saturating_mul(2).clamp(SPIN_MIN_NS, SPIN_MAX_NS)
         } else {
@@ -387,25 +393,27 @@ mod tests {
     fn adaptive_budget_stops_spinning_when_it_does_not_pay_and_comes_back() {
         let c = Cursor::new(0);
         for _ in 0..20 {
-            adapt(&c, Duration::from_secs(1));
+            adapt(&c, Duration::from_secs(1), true);
         }
         assert_eq!(c.spin_ns.load(Ordering::Relaxed), 0, "long waits stop the spinning");
-        adapt(&c, Duration::from_micros(30));
+        adapt(&c, Duration::from_micros(30), false);
+        assert_eq!(c.spin_ns.load(Ordering::Relaxed), 0, "a short parked wait does not restart it");
+        adapt(&c, Duration::from_micros(30), true);
         assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS, "a short wait restarts it at 2x");
-        adapt(&c, Duration::from_secs(1));
+        adapt(&c, Duration::from_secs(1), true);
         assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS / 2);
-        adapt(&c, Duration::from_micros(5));
+        adapt(&c, Duration::from_micros(5), true);
         assert_eq!(
             c.spin_ns.load(Ordering::Relaxed),
             SPIN_MAX_NS / 2,
             "a wait shorter than the budget keeps it"
         );
-        adapt(&c, Duration::from_micros(20));
+        adapt(&c, Duration::from_micros(20), true);
         assert_eq!(c.spin_ns.load(Ordering::Relaxed), 40_000, "grows toward 2x the wait");
-        adapt(&c, Duration::from_micros(45));
+        adapt(&c, Duration::from_micros(45), true);
         assert_eq!(c.spin_ns.load(Ordering::Relaxed), SPIN_MAX_NS, "capped");
         c.spin_ns.store(SPIN_MIN_NS, Ordering::Relaxed);
-        adapt(&c, Duration::from_micros(30));
+        adapt(&c, Duration::from_micros(30), true);
         assert_eq!(c.spin_ns.load(Ordering::Relaxed), 2 * SPIN_MIN_NS, "grows at most 2x per wait");
     }
 
@@ -422,7 +430,7 @@ mod tests {
         }
         assert_eq!(c.probe_every.load(Ordering::Relaxed), PROBE_MAX);
         c.spin_ns.store(0, Ordering::Relaxed);
-        adapt(&c, Duration::from_micros(10));
+        adapt(&c, Duration::from_micros(10), true);
         assert_eq!(c.probe_every.load(Ordering::Relaxed), PROBE_FIRST, "a short wait resets the back-off");
     }
 }
