@@ -848,15 +848,17 @@ def setup_analysis(setup, hugepages=None, huge=None):
                      f"backed by 2 MiB pages.")
     return (
         f"**Set-up.** Creating a region costs about as much as writing it once: {us(big['create_us'] * 1e3)} for "
-        f"{size_label(big['capacity'])}, because `create` reserves (zero-fills) every page up front, which the spec "
-        f"requires so that a full /dev/shm fails at create instead of with SIGBUS later. A reader's open is nearly "
+        f"{size_label(big['capacity'])}, because `create` reserves every page up front (posix_fallocate allocates them; "
+        f"tmpfs zeroes each one later, at its first fault), which the spec requires so that a full /dev/shm fails at "
+        f"create instead of with SIGBUS later. A reader's open is nearly "
         f"constant (lock, fstat, validate, map: {us(big['open_us'] * 1e3)} at {size_label(big['capacity'])}). Its first "
         f"touch through a fresh mapping takes a page fault per 4 KiB page ({us(big['first_touch_ms'] * 1e6)} for "
         f"{size_label(big['capacity'])}, {big['capacity'] / max(big['first_touch_ms'] / 1e3, 1e-12) / 1e9:.1f} GB/s), "
         f"paid once per process per region; the last close of a big region pays the kernel freeing the pages "
-        f"({us(big['close_us'] * 1e3)}). Options for the core if set-up matters: `MAP_POPULATE` on `open` (moves the "
-        f"faults into `open`, same total), or huge pages for the object (a hugetlbfs or tmpfs `huge=` mount, "
-        f"or `madvise(MADV_HUGEPAGE)` on the mapping; 512× fewer faults). Huge-page row: "
+        f"({us(big['close_us'] * 1e3)}). If set-up matters: `ZINC_POPULATE=1` (`MAP_POPULATE` on "
+        f"`open`: moves the faults into `open`, same total), or huge pages through `ZINC_SHM_DIR` on a tmpfs "
+        f"mounted with `huge=` (512× fewer faults; `madvise(MADV_HUGEPAGE)` on the mapping would not help, "
+        f"because the pages were already allocated small by `create`'s fallocate). Huge-page row: "
         f"{hugepages or 'not recorded'}.{extra} Long-lived regions, the intended use, pay this once."
     )
 
@@ -941,7 +943,7 @@ def analysis_more(lat, sweep_rows, fan_rows, msg_rows, cold, hmed):
                 f"fresh memfd passed with SCM_RIGHTS (create {med(m, 'create_s'):.2f}, fill {med(m, 'fill_s'):.1f}, "
                 f"close {med(m, 'close_s'):.1f})"
                 + (f" and {sock * 1e3:.1f} ms for a Unix socket copy into warm buffers" if sock else "") + ". "
-                "Zinc's `create` reserves (zero-fills) every page up front, as the spec requires so that a full "
+                "Zinc's `create` reserves every page up front (tmpfs zeroes each at its first fault), as the spec requires so that a full "
                 "/dev/shm fails at create instead of with SIGBUS later; the memfd's pages are allocated by the "
                 "writer's first store (inside its fill). Both pay the page frees at close. Per-message buffers "
                 "are the wrong pattern for either: a long-lived region reused for every message (the bulk-handoff "
