@@ -17,7 +17,7 @@ include $(sort $(wildcard mk/*.mk))
 
 VERSION := $(shell cat $(ROOT)/VERSION)
 
-.PHONY: lint lint-rust dist test-dist native check-bindings all build core agent-rust header check-header test test-core test-core-portable test-c check-shm demo matrix clean
+.PHONY: test-patterns lint lint-rust dist test-dist native check-bindings all build core agent-rust header check-header test test-core test-core-portable test-c check-shm demo matrix clean
 all: core
 
 # The core library every adapter loads (target/release/libzinc_core.so).
@@ -68,7 +68,7 @@ dist: native $(DIST_TARGETS)
 # Installs every artifact in a temp project with the checkout hidden and runs its README example.
 test-dist: dist $(DIST_TESTS)
 
-test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS) check-bindings matrix test-dist
+test: check-header test-core test-core-portable test-c $(ADAPTER_TESTS) test-patterns check-bindings matrix test-dist
 	@$(MAKE) --no-print-directory check-shm
 	@echo "make test: all suites passed"
 
@@ -94,6 +94,15 @@ AGENTS := agent-rust agent-python agent-go agent-js agent-cpp agent-java agent-c
 
 agent-rust:
 	cargo build --release -p zinc-core -p zinc-agent
+
+# docs/PATTERNS.md's small-message ring, Rust <-> C++ in both directions.
+test-patterns: core
+	cargo build --release -p zinc-examples --bin ring_consumer --bin ring_producer
+	@mkdir -p target/ring
+	for p in ring_consumer ring_producer; do \
+	  g++ -std=c++20 -O2 -Wall -Wextra -Werror -Iadapters/cpp/include -Iinclude adapters/cpp/examples/$$p.cpp \
+	    -o target/ring/$$p -Ltarget/release -lzinc_core -Wl,-rpath,$(ROOT)/target/release; done
+	tests/patterns/ring.sh
 
 # Every adapter's codes, messages and FFI declarations against include/zinc.h and the core.
 check-bindings: $(AGENTS)
