@@ -13,8 +13,8 @@
 
 use crate::latency::zerr;
 use crate::rate::{pace_until, sleep_ns};
-use crate::sweep::{futex_wait, futex_wake};
 use crate::util::{self, SharedMem};
+use crate::util::{futex_wait, futex_wake};
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 use zinc_core::{SharedRegion, ZincError};

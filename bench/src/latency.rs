@@ -8,10 +8,10 @@
 //! `bench/iceoryx2` through the same harness.
 
 use crate::pingpong::{self, Endpoint, Maker, PingPong, SpinLine};
-use crate::util::{self, SharedMem};
+use crate::util::{self, futex_wait, futex_wake, SharedMem};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use zinc_core::SharedRegion;
 
@@ -242,81 +242,51 @@ pub fn measure(m: Method, samples: usize, warmup: usize, tag: &str) -> io::Resul
             let hog = (m == Method::FutexBusy).then_some(util::PEER_CPU);
             pingpong::run(samples, warmup, boxed(a), boxed(b), hog)
         }
-        Method::Pipe => {
+        Method::Pipe | Method::PipeSpin => {
             let (r1, w1) = pipe()?;
             let (r2, w2) = pipe()?;
+            let read = if m == Method::PipeSpin { Read::Poll(0) } else { Read::Block };
+            if read != Read::Block {
+                for fd in [&r1, &r2] {
+                    set_nonblocking(fd)?;
+                }
+            }
             pingpong::run(
                 samples,
                 warmup,
-                boxed(FdEnd { tx: w1, rx: r2 }),
-                boxed(FdEnd { tx: w2, rx: r1 }),
+                boxed(FdEnd { tx: w1, rx: r2, read }),
+                boxed(FdEnd { tx: w2, rx: r1, read }),
                 None,
             )
         }
-        Method::UnixSocket => {
+        Method::UnixSocket | Method::UnixSocketSpin => {
             let (s1, s2) = socketpair()?;
             let s1b = s1.try_clone()?;
             let s2b = s2.try_clone()?;
+            let read = if m == Method::UnixSocketSpin { Read::Poll(libc::MSG_DONTWAIT) } else { Read::Block };
             pingpong::run(
                 samples,
                 warmup,
-                boxed(FdEnd { tx: s1, rx: s1b }),
-                boxed(FdEnd { tx: s2, rx: s2b }),
+                boxed(FdEnd { tx: s1, rx: s1b, read }),
+                boxed(FdEnd { tx: s2, rx: s2b, read }),
                 None,
             )
         }
-        Method::EventFd => {
+        Method::EventFd | Method::EventFdSpin => {
+            let spin = m == Method::EventFdSpin;
+            let (read, flags) = if spin { (Read::Poll(0), libc::EFD_NONBLOCK) } else { (Read::Block, 0) };
             let mem = Arc::new(SharedMem::new(4096)?);
-            let e1 = eventfd()?;
-            let e2 = eventfd()?;
+            let e1 = eventfd_flags(flags)?;
+            let e2 = eventfd_flags(flags)?;
             let a = EventFdEnd {
                 mem: mem.clone(),
                 tx: e1.try_clone()?,
                 rx: e2.try_clone()?,
                 tx_slot: 0,
                 rx_slot: 8,
+                read,
             };
-            let b = EventFdEnd { mem, tx: e2, rx: e1, tx_slot: 8, rx_slot: 0 };
-            pingpong::run(samples, warmup, boxed(a), boxed(b), None)
-        }
-        Method::PipeSpin => {
-            let (r1, w1) = pipe()?;
-            let (r2, w2) = pipe()?;
-            for fd in [&r1, &r2] {
-                set_nonblocking(fd)?;
-            }
-            pingpong::run(
-                samples,
-                warmup,
-                boxed(FdSpinEnd { tx: w1, rx: r2, flags: 0 }),
-                boxed(FdSpinEnd { tx: w2, rx: r1, flags: 0 }),
-                None,
-            )
-        }
-        Method::UnixSocketSpin => {
-            let (s1, s2) = socketpair()?;
-            let s1b = s1.try_clone()?;
-            let s2b = s2.try_clone()?;
-            pingpong::run(
-                samples,
-                warmup,
-                boxed(FdSpinEnd { tx: s1, rx: s1b, flags: libc::MSG_DONTWAIT }),
-                boxed(FdSpinEnd { tx: s2, rx: s2b, flags: libc::MSG_DONTWAIT }),
-                None,
-            )
-        }
-        Method::EventFdSpin => {
-            let mem = Arc::new(SharedMem::new(4096)?);
-            let e1 = eventfd_flags(libc::EFD_NONBLOCK)?;
-            let e2 = eventfd_flags(libc::EFD_NONBLOCK)?;
-            let a = EventFdSpinEnd {
-                mem: mem.clone(),
-                tx: e1.try_clone()?,
-                rx: e2.try_clone()?,
-                tx_slot: 0,
-                rx_slot: 8,
-            };
-            let b = EventFdSpinEnd { mem, tx: e2, rx: e1, tx_slot: 8, rx_slot: 0 };
+            let b = EventFdEnd { mem, tx: e2, rx: e1, tx_slot: 8, rx_slot: 0, read };
             pingpong::run(samples, warmup, boxed(a), boxed(b), None)
         }
         Method::Semaphore | Method::SemaphoreSpin => {
@@ -403,30 +373,6 @@ struct FutexEnd {
 /// u32 index of the peer's "asleep" flag (byte 256: clear of the words and stamps).
 const ASLEEP_WORD: usize = 64;
 
-fn futex_wait(w: &AtomicU32, expected: u32, timeout_ns: u64) {
-    let ts = libc::timespec {
-        tv_sec: (timeout_ns / 1_000_000_000) as _,
-        tv_nsec: (timeout_ns % 1_000_000_000) as _,
-    };
-    // SAFETY: `w` is a live aligned u32 in shared memory.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            w.as_ptr(),
-            libc::FUTEX_WAIT,
-            expected,
-            &ts as *const libc::timespec,
-            0usize,
-            0u32,
-        )
-    };
-}
-
-fn futex_wake(w: &AtomicU32) {
-    // SAFETY: as above.
-    unsafe { libc::syscall(libc::SYS_futex, w.as_ptr(), libc::FUTEX_WAKE, i32::MAX, 0usize, 0usize, 0u32) };
-}
-
 impl Endpoint for FutexEnd {
     fn before_send(&mut self) -> io::Result<()> {
         if self.paced {
@@ -472,10 +418,28 @@ impl Endpoint for FutexEnd {
     }
 }
 
+/// How a receiver reads its descriptor: blocking, or busy-polling a non-blocking one (with these
+/// recv(2) flags; 0 means read(2)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Block,
+    Poll(libc::c_int),
+}
+
+impl Read {
+    fn exact(self, fd: &OwnedFd, buf: &mut [u8], what: &'static str) -> io::Result<()> {
+        match self {
+            Read::Block => read_exact(fd, buf),
+            Read::Poll(flags) => read_exact_polling(fd, buf, flags, what),
+        }
+    }
+}
+
 /// A byte-stream transport (pipe or socket): the stamp is the 8-byte message.
 struct FdEnd {
     tx: OwnedFd,
     rx: OwnedFd,
+    read: Read,
 }
 
 pub(crate) fn write_all(fd: &OwnedFd, mut buf: &[u8]) -> io::Result<()> {
@@ -519,17 +483,19 @@ impl Endpoint for FdEnd {
     }
     fn recv(&mut self) -> io::Result<u64> {
         let mut b = [0u8; 8];
-        read_exact(&self.rx, &mut b)?;
+        self.read.exact(&self.rx, &mut b, "fd spin")?;
         Ok(u64::from_ne_bytes(b))
     }
 }
 
+/// An eventfd pair (EFD_NONBLOCK when its reader busy-polls); the stamp is in shared memory.
 struct EventFdEnd {
     mem: Arc<SharedMem>,
     tx: OwnedFd,
     rx: OwnedFd,
     tx_slot: usize,
     rx_slot: usize,
+    read: Read,
 }
 
 impl Endpoint for EventFdEnd {
@@ -539,7 +505,7 @@ impl Endpoint for EventFdEnd {
     }
     fn recv(&mut self) -> io::Result<u64> {
         let mut b = [0u8; 8];
-        read_exact(&self.rx, &mut b)?;
+        self.read.exact(&self.rx, &mut b, "eventfd spin")?;
         Ok(self.mem.u64_at(self.rx_slot).load(Ordering::Relaxed))
     }
 }
@@ -609,10 +575,6 @@ pub(crate) fn socketpair() -> io::Result<(OwnedFd, OwnedFd)> {
     }
     // SAFETY: fresh descriptors we own.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
-}
-
-fn eventfd() -> io::Result<OwnedFd> {
-    eventfd_flags(0)
 }
 
 fn eventfd_flags(flags: libc::c_int) -> io::Result<OwnedFd> {
@@ -693,43 +655,4 @@ fn read_exact_polling(
         buf = &mut buf[n as usize..];
     }
     Ok(())
-}
-
-/// A pipe or socket whose receiver busy-polls (the stamp is the 8-byte message).
-struct FdSpinEnd {
-    tx: OwnedFd,
-    rx: OwnedFd,
-    flags: libc::c_int,
-}
-
-impl Endpoint for FdSpinEnd {
-    fn send(&mut self, stamp: u64) -> io::Result<()> {
-        write_all(&self.tx, &stamp.to_ne_bytes())
-    }
-    fn recv(&mut self) -> io::Result<u64> {
-        let mut b = [0u8; 8];
-        read_exact_polling(&self.rx, &mut b, self.flags, "fd spin")?;
-        Ok(u64::from_ne_bytes(b))
-    }
-}
-
-/// An EFD_NONBLOCK eventfd whose reader busy-polls; the stamp is in shared memory.
-struct EventFdSpinEnd {
-    mem: Arc<SharedMem>,
-    tx: OwnedFd,
-    rx: OwnedFd,
-    tx_slot: usize,
-    rx_slot: usize,
-}
-
-impl Endpoint for EventFdSpinEnd {
-    fn send(&mut self, stamp: u64) -> io::Result<()> {
-        self.mem.u64_at(self.tx_slot).store(stamp, Ordering::Relaxed);
-        write_all(&self.tx, &1u64.to_ne_bytes())
-    }
-    fn recv(&mut self) -> io::Result<u64> {
-        let mut b = [0u8; 8];
-        read_exact_polling(&self.rx, &mut b, 0, "eventfd spin")?;
-        Ok(self.mem.u64_at(self.rx_slot).load(Ordering::Relaxed))
-    }
 }

@@ -5,10 +5,10 @@
 
 use crate::latency::{read_exact, socketpair, write_all, zerr};
 use crate::rate::{self, RateCell, RateRx, RateTx, RxMaker, TxMaker};
-use crate::util::SharedMem;
+use crate::util::{futex_wait, futex_wake, SharedMem};
 use std::io;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use zinc_core::{SharedRegion, ZincError};
 
@@ -170,30 +170,6 @@ impl RateRx for FutexRx {
             Ok(None)
         }
     }
-}
-
-pub(crate) fn futex_wait(w: &AtomicU32, expected: u32, timeout_ns: u64) {
-    let ts = libc::timespec {
-        tv_sec: (timeout_ns / 1_000_000_000) as _,
-        tv_nsec: (timeout_ns % 1_000_000_000) as _,
-    };
-    // SAFETY: `w` is a live aligned u32 in shared memory.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            w.as_ptr(),
-            libc::FUTEX_WAIT,
-            expected,
-            &ts as *const libc::timespec,
-            0usize,
-            0u32,
-        )
-    };
-}
-
-pub(crate) fn futex_wake(w: &AtomicU32) {
-    // SAFETY: as above.
-    unsafe { libc::syscall(libc::SYS_futex, w.as_ptr(), libc::FUTEX_WAKE, i32::MAX, 0usize, 0usize, 0u32) };
 }
 
 struct SockTx {

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 use std::io;
+use std::sync::atomic::AtomicU32;
 
 /// CLOCK_MONOTONIC in ns. It is one clock for every process on the machine (vDSO, no syscall),
 /// so a timestamp taken in one process and compared in another is a real one-way interval.
@@ -364,4 +365,31 @@ pub fn spawn_hog(cpu: Option<usize>) -> io::Result<libc::pid_t> {
         return Err(io::Error::other("the CPU hog never started"));
     }
     Ok(pid)
+}
+
+/// FUTEX_WAIT (shared) on a u32 in shared memory, for at most `timeout_ns`: the raw-futex peer
+/// of the latency, sweep and fan-out benchmarks.
+pub(crate) fn futex_wait(w: &AtomicU32, expected: u32, timeout_ns: u64) {
+    let ts = libc::timespec {
+        tv_sec: (timeout_ns / 1_000_000_000) as _,
+        tv_nsec: (timeout_ns % 1_000_000_000) as _,
+    };
+    // SAFETY: `w` is a live aligned u32 in shared memory.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            w.as_ptr(),
+            libc::FUTEX_WAIT,
+            expected,
+            &ts as *const libc::timespec,
+            0usize,
+            0u32,
+        )
+    };
+}
+
+/// FUTEX_WAKE (shared) of every waiter on `w`.
+pub(crate) fn futex_wake(w: &AtomicU32) {
+    // SAFETY: as above.
+    unsafe { libc::syscall(libc::SYS_futex, w.as_ptr(), libc::FUTEX_WAKE, i32::MAX, 0usize, 0usize, 0u32) };
 }
