@@ -12,16 +12,8 @@ export const {
   strerror,
   WAIT_FOREVER,
   libraryPath,
-  CONSTANTS,
-  ZINC_OK,
-  ZINC_EPERM,
-  ZINC_ENOENT,
-  ZINC_EBADF,
-  ZINC_EAGAIN,
-  ZINC_EEXIST,
-  ZINC_EINVAL,
-  ZINC_EBADMSG,
-  ZINC_ETIMEDOUT,
-  ZINC_WAIT_FOREVER,
   _ffi,
 } = mod;
+
+// The constants do not depend on the runtime.
+export * from './constants.js';
