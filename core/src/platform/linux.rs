@@ -1,7 +1,7 @@
 //! Linux backend: regions are born unnamed and become visible only when complete; waiters park
 //! on a shared futex.
 
-use super::posix::ObjectStat;
+use super::posix::{retry_eintr, ObjectStat};
 use crate::error::{Result, ZincError};
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -36,35 +36,21 @@ pub fn shm_dir() -> &'static CStr {
 /// /dev/shm (`O_NOFOLLOW`: a planted symlink is refused, never followed).
 pub fn open_existing(shm_name: &CStr, flags: libc::c_int) -> Result<OwnedFd> {
     let path = object_path(shm_name);
-    loop {
-        // SAFETY: a valid NUL-terminated path and plain flags.
-        let fd = unsafe { libc::open(path.as_ptr(), flags | libc::O_NOFOLLOW | libc::O_CLOEXEC) };
-        if fd >= 0 {
-            // SAFETY: `open` succeeded; the descriptor is fresh and ours alone.
-            return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
-        }
-        match ZincError::last_os_error() {
-            ZincError::Platform(libc::EINTR) => continue,
-            // Like glibc's shm_open: a directory under the name is not a region.
-            ZincError::Platform(libc::EISDIR) => return Err(ZincError::CorruptedRegion),
-            e => return Err(e),
-        }
+    // SAFETY: a valid NUL-terminated path and plain flags.
+    match retry_eintr(|| unsafe { libc::open(path.as_ptr(), flags | libc::O_NOFOLLOW | libc::O_CLOEXEC) }) {
+        // SAFETY: `open` succeeded; the descriptor is fresh and ours alone.
+        Ok(fd) => Ok(unsafe { OwnedFd::from_raw_fd(fd) }),
+        // Unlike glibc's shm_open (EINVAL), say what a directory under the name is: not a region.
+        Err(ZincError::Platform(libc::EISDIR)) => Err(ZincError::CorruptedRegion),
+        Err(e) => Err(e),
     }
 }
 
 /// Removes the name `shm_name` from the region directory.
 pub fn unlink_name(shm_name: &CStr) -> Result<()> {
     let path = object_path(shm_name);
-    loop {
-        // SAFETY: a valid NUL-terminated path.
-        if unsafe { libc::unlink(path.as_ptr()) } == 0 {
-            return Ok(());
-        }
-        match ZincError::last_os_error() {
-            ZincError::Platform(libc::EINTR) => continue,
-            e => return Err(e),
-        }
-    }
+    // SAFETY: a valid NUL-terminated path.
+    retry_eintr(|| unsafe { libc::unlink(path.as_ptr()) }).map(|_| ())
 }
 
 /// Openers never meet a half-built object here: birth is atomic (see `new_object`).
@@ -143,23 +129,16 @@ pub fn stat_name(shm_name: &CStr) -> Result<Option<ObjectStat>> {
     let path = object_path(shm_name);
     // SAFETY: `st` is plain old data that `lstat` fully writes on success.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: a valid NUL-terminated path and a writable `stat`.
-        if unsafe { libc::lstat(path.as_ptr(), &mut st) } == 0 {
-            return Ok(Some(ObjectStat::from_stat(&st)));
-        }
-        match ZincError::last_os_error() {
-            ZincError::NotFound => return Ok(None),
-            ZincError::Platform(libc::EINTR) => continue,
-            e => return Err(e),
-        }
+    // SAFETY: a valid NUL-terminated path and a writable `stat`.
+    match retry_eintr(|| unsafe { libc::lstat(path.as_ptr(), &mut st) }) {
+        Ok(_) => Ok(Some(ObjectStat::from_stat(&st))),
+        Err(ZincError::NotFound) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
-/// The object the name refers to now (device, inode), or `None`.
-pub fn identify(shm_name: &CStr) -> Result<Option<ObjectStat>> {
-    stat_name(shm_name)
-}
+/// The object the name refers to now (device, inode), or `None`: on Linux, `stat_name` itself.
+pub use self::stat_name as identify;
 
 /// Sleeps until `word` may differ from `expected`, the timeout passes, or a spurious wake-up.
 /// Shared (not private) futex: the word lives in memory mapped by several processes.
