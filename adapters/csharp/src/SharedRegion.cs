@@ -80,10 +80,21 @@ namespace Zinc
         /// A lease: a second handle on this region (opened by name), whose views stay mapped until
         /// the lease is disposed, whatever happens to this <see cref="SharedRegion"/> meanwhile.
         /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public RegionLease Acquire()
         {
             Data(); // -9 once this region is disposed
-            return new RegionLease(this, OpenCore(Native.Utf8Z(Name)));
+            IntPtr lease = OpenCore(Native.Utf8Z(Name));
+            // The name names this region only while this handle is open: had another thread
+            // disposed it during the open, the region could have gone and a new one taken the
+            // name. Disposal is one-way, so not disposed now means open throughout.
+            if (IsDisposed)
+            {
+                Native.zinc_close(lease);
+                throw new ZincException(ZincErrorCode.EBADF);
+            }
+            GC.KeepAlive(this);
+            return new RegionLease(this, lease);
         }
 
         /// <summary>Signals every waiter of this region in every process (notifications coalesce); a no-op once disposed.</summary>
