@@ -12,9 +12,13 @@ int main(int argc, char** argv) {
   auto region = zinc::SharedRegion::open(name);
   ring::Ring r(region);
   std::uint64_t notifies = 0;
+  // Messages below `room` have a free slot; `head` (the consumer's word) is read only when that
+  // runs out, so its cache line does not bounce on every message.
+  std::uint64_t room = ring::kSlots;
   for (std::uint64_t i = 0; i < count; ++i) {
-    while (i - r.head->load(std::memory_order_acquire) == ring::kSlots) {
-    }  // full: the consumer is awake and behind
+    while (i == room) {  // full until the consumer frees slots: it is awake and behind
+      room = r.head->load(std::memory_order_acquire) + ring::kSlots;
+    }
     auto* slot = r.slot(i);
     slot[0].store(i, std::memory_order_relaxed);
     slot[1].store(i * ring::kCheck, std::memory_order_relaxed);
