@@ -5,7 +5,11 @@ BENCH_DIR := $(ROOT)/bench
 BENCH_C := $(ROOT)/target/bench-c
 BENCH_ENV = ROOT=$(ROOT) ZINC_BENCH=$(ROOT)/target/release/zinc-bench BENCH_C=$(BENCH_C)
 
-.PHONY: bench test-bench zinc-bench-c lint-bench
+.PHONY: bench test-bench zinc-bench zinc-bench-c lint-bench
+
+# The benchmark driver; `zinc bench` runs it too.
+zinc-bench: core
+	cargo build --release -p zinc-bench
 
 # The C side of the adapter-overhead benchmark: libzinc_core.so against a no-op in another .so.
 zinc-bench-c: core
@@ -15,10 +19,10 @@ zinc-bench-c: core
 	    -L$(BENCH_C) -lzincnoop -L$(dir $(ZINC_LIB)) -lzinc_core \
 	    -Wl,-rpath,$(BENCH_C) -Wl,-rpath,$(dir $(ZINC_LIB))
 
-bench: core zinc-bench-c
+bench: zinc-bench zinc-bench-c
 	$(BENCH_ENV) $(BENCH_DIR)/scripts/run-all.sh full $(BENCH_DIR)/results $(ROOT)/BENCHMARKS.md
 
-test-bench: core zinc-bench-c
+test-bench: zinc-bench zinc-bench-c
 	$(BENCH_ENV) $(BENCH_DIR)/scripts/run-all.sh smoke $(BENCH_DIR)/results/tmp/smoke $(BENCH_DIR)/results/tmp/smoke/BENCHMARKS.md
 	$(ROOT)/target/release/zinc-bench quick --json > $(BENCH_DIR)/results/tmp/quick.json
 	$(BENCH_DIR)/.venv/bin/python -c 'import json,sys; d=json.load(open(sys.argv[1])); \
