@@ -387,25 +387,7 @@ fn all(args: &[String]) -> io::Result<()> {
 
     let (set, skipped) = run_setup(&plan, tag)?;
 
-    let mut cold_rows = Vec::new();
-    for m in cold::Method::ALL {
-        log(&format!(
-            "cold handoff: {} MiB via {} ({} rounds)",
-            plan.cold_size / mib,
-            m.label(),
-            plan.cold_rounds
-        ));
-        let r = cold::measure(m, plan.cold_size, plan.cold_rounds, tag)?;
-        let tot: Vec<f64> = r.iter().map(|x| x.total_s).collect();
-        log(&format!("  median {:.2} ms", util::median(&tot) * 1e3));
-        let rs: Vec<String> = r.iter().map(|x| x.to_json()).collect();
-        cold_rows.push(format!(
-            "{{\"key\":{},\"label\":{},\"rounds\":[{}]}}",
-            jstr(m.key()),
-            jstr(m.label()),
-            rs.join(",")
-        ));
-    }
+    let cold_rows = run_cold(&cold::Method::ALL, &plan, tag)?;
 
     log("overhead: Rust");
     let o = overhead::measure(plan.overhead_iters, tag)?;
@@ -438,6 +420,30 @@ fn all(args: &[String]) -> io::Result<()> {
     Ok(())
 }
 
+/// Cold-handoff rows (a fresh buffer per message) for `methods`, as JSON objects.
+fn run_cold(methods: &[cold::Method], plan: &Plan, tag: &str) -> io::Result<Vec<String>> {
+    let mut rows = Vec::new();
+    for &m in methods {
+        log(&format!(
+            "cold handoff: {} MiB via {} ({} rounds)",
+            plan.cold_size / handoff::MIB,
+            m.label(),
+            plan.cold_rounds
+        ));
+        let r = cold::measure(m, plan.cold_size, plan.cold_rounds, tag)?;
+        let tot: Vec<f64> = r.iter().map(|x| x.total_s).collect();
+        log(&format!("  median {:.2} ms", util::median(&tot) * 1e3));
+        let rs: Vec<String> = r.iter().map(|x| x.to_json()).collect();
+        rows.push(format!(
+            "{{\"key\":{},\"label\":{},\"rounds\":[{}]}}",
+            jstr(m.key()),
+            jstr(m.label()),
+            rs.join(",")
+        ));
+    }
+    Ok(rows)
+}
+
 fn run_setup(plan: &Plan, tag: &str) -> io::Result<(Vec<String>, Vec<String>)> {
     let mib = handoff::MIB;
     let mut set = Vec::new();
@@ -460,8 +466,8 @@ fn run_setup(plan: &Plan, tag: &str) -> io::Result<(Vec<String>, Vec<String>)> {
     Ok((set, skipped))
 }
 
-/// Only the set-up rows, in the directory `ZINC_SHM_DIR` names (run-all.sh points it at a tmpfs
-/// mounted with `huge=always` for the huge-page rows).
+/// The set-up rows and the Zinc cold-handoff row, in the directory `ZINC_SHM_DIR` names
+/// (run-all.sh points it at a tmpfs mounted with `huge=always` for the huge-page rows).
 fn setup_only(args: &[String]) -> io::Result<()> {
     START.get_or_init(std::time::Instant::now);
     let smoke = args.iter().any(|a| a == "--smoke");
@@ -469,13 +475,18 @@ fn setup_only(args: &[String]) -> io::Result<()> {
     let mut plan = plan(smoke);
     // The 4 GiB row is measured once, in /dev/shm.
     plan.setup_caps.retain(|&c| c <= 1024 * handoff::MIB);
-    let (set, skipped) = run_setup(&plan, if smoke { "hsmoke" } else { "hfull" })?;
+    let tag = if smoke { "hsmoke" } else { "hfull" };
+    let (set, skipped) = run_setup(&plan, tag)?;
+    // The cold handoff pays for page allocation and zeroing on every message: huge pages change it.
+    let cold_rows = run_cold(&[cold::Method::Zinc], &plan, tag)?;
     let json = format!(
-        "{{\"smoke\":{},\"dir\":{},\"setup\":[{}],\"setup_skipped\":[{}]}}\n",
+        "{{\"smoke\":{},\"dir\":{},\"setup\":[{}],\"setup_skipped\":[{}],\"cold\":{{\"size\":{},\"rows\":[{}]}}}}\n",
         smoke,
         jstr(&setup::region_dir()),
         set.join(",\n"),
-        skipped.join(",")
+        skipped.join(","),
+        plan.cold_size,
+        cold_rows.join(",\n")
     );
     std::fs::File::create(out)?.write_all(json.as_bytes())?;
     log(&format!("wrote {out}"));
