@@ -935,7 +935,8 @@ def analysis_more(lat, sweep_rows, fan_rows, msg_rows, cold, hmed, huge_cold=Non
             f"{s_ / 1e6:.2f} M/s for SOCK_SEQPACKET and {pi / 1e6:.2f} M/s for a pipe (two system calls and a copy "
             f"per message)" + (f", and {ix / 1e6:.2f} M/s for iceoryx2 publish-subscribe" if ix else "") + ". "
             + (f"Notifying only a consumer that announced it parks is {b / a:.1f}× the notify-per-message ring: "
-               f"{notify_share(mr['zinc_ring_notify_parked']):.4f} notify() calls per message instead of 1, so "
+               f"{notify_share(mr['zinc_ring_notify_parked']) * mr['zinc_ring_notify_parked']['messages']:.0f} "
+               f"notify() calls for {mr['zinc_ring_notify_parked']['messages']:,} messages instead of one each, so "
                "the header's counter line stays put, where a notify per message moves it between the cores every "
                "time (an atomic add the consumer's wait then reads). " if b > a else
                "Here notifying every message was not slower than the parked-flag protocol: `notify()` with nobody "
