@@ -11,8 +11,7 @@ PKG="zinc-cpp-$VERSION-linux-x86_64"
 TARBALL="$ROOT/dist/cpp/$PKG.tar.gz"
 require "$TARBALL"
 
-work="$(mktemp -d /tmp/zinc-dist-cpp.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+new_workdir
 mkdir -p "$work/src" "$work/prefix"
 cp "$TARBALL" "$work/"
 cp "$ROOT/adapters/cpp/tests/run_pair.sh" "$work/"

@@ -7,16 +7,12 @@
 # the pair as two processes under mono: the reader waits for the region and the message, the
 # writer loops on the data until the reply is there.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-VERSION="$(tr -d '[:space:]' < "$ROOT/VERSION")"
+SUITE=test-dist-csharp
+. "$(dirname "$0")/lib.sh"
 PKG="$ROOT/dist/csharp/Zinc.$VERSION.nupkg"
-[ -f "$PKG" ] || { echo "test-dist-csharp: $PKG missing: run 'make dist-csharp'" >&2; exit 1; }
-passed=0 failed=0
-ok() { echo "PASS $1"; passed=$((passed + 1)); }
-ko() { echo "FAIL $1"; failed=$((failed + 1)); }
+require "$PKG"
 
-work="$(mktemp -d /tmp/zinc-dist-csharp.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+new_workdir
 cp "$PKG" "$work/"
 
 # The code that runs is the README's: its two blocks, which must also equal examples/.
@@ -31,9 +27,9 @@ for name in ("Writer.cs", "Reader.cs"):
 EOF
 if cmp -s "$work/Writer.cs" "$ROOT/adapters/csharp/examples/Writer.cs" &&
    cmp -s "$work/Reader.cs" "$ROOT/adapters/csharp/examples/Reader.cs"; then
-    ok "readme_blocks_equal_examples"
+    result "readme_blocks_equal_examples" 0
 else
-    ko "readme_blocks_equal_examples (README.md and adapters/csharp/examples/ differ)"
+    result "readme_blocks_equal_examples (README.md and adapters/csharp/examples/ differ)" 1
 fi
 
 cat > "$work/consumer.sh" <<'EOF'
@@ -66,12 +62,11 @@ EOF
 
 rc=0
 "$ROOT/tests/dist/hide-checkout.sh" "$work" bash consumer.sh "$VERSION" > "$work/consumer.log" 2>&1 || rc=$?
-if [ $rc = 0 ]; then ok "restore_compile_run_from_the_package"; else
-    ko "restore_compile_run_from_the_package (exit $rc)"; sed 's/^/  /' "$work/consumer.log"; fi
+if [ $rc = 0 ]; then result "restore_compile_run_from_the_package" 0; else
+    result "restore_compile_run_from_the_package (exit $rc)" 1; sed 's/^/  /' "$work/consumer.log"; fi
 reader="$(cat "$work/reader.out" 2>/dev/null || true)"
 writer="$(cat "$work/writer.out" 2>/dev/null || true)"
-if [ "$reader" = "reader got: hello from C#" ]; then ok "reader_got_the_message"; else ko "reader_got_the_message: '$reader'"; fi
-if [ "$writer" = "writer got: read 13 bytes" ]; then ok "writer_got_the_reply"; else ko "writer_got_the_reply: '$writer'"; fi
+if [ "$reader" = "reader got: hello from C#" ]; then result "reader_got_the_message" 0; else result "reader_got_the_message: '$reader'" 1; fi
+if [ "$writer" = "writer got: read 13 bytes" ]; then result "writer_got_the_reply" 0; else result "writer_got_the_reply: '$writer'" 1; fi
 
-echo "test-dist-csharp: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -24,9 +24,7 @@ fi
 command -v pkg-config >/dev/null || { apt-get update -qq && apt-get install -y -qq pkg-config >/dev/null; }
 GO="$(command -v go || echo /usr/local/go/bin/go)"
 
-work="$(mktemp -d /tmp/zinc-dist-go.XXXXXX)"
-cleanup() { chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+new_workdir
 cp -r "$DIST" "$work/dist"
 mod="$work/mod/zinc.dev/zinc@v$VERSION"  # where the module zip is unpacked
 

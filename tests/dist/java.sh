@@ -6,28 +6,14 @@
 # path: the reader waits for the writer's data, the writer loops on the data for the reply. The
 # core comes from the jar (extracted to a private temp file).
 set -uo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-VERSION="$(cat "$ROOT/VERSION")"
+SUITE=test-dist-java
+. "$(dirname "$0")/lib.sh"
 JAR="$ROOT/dist/java/zinc-$VERSION.jar"
-passed=0 failed=0
-result() { # result NAME STATUS
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
-}
-finish() {
-  echo "test-dist-java: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
-if [ ! -f "$JAR" ]; then
-  echo "test-dist-java: $JAR missing (run make dist-java)" >&2
-  result "artifact exists" 1
-  finish
-fi
+require "$JAR"
 JDK="$("$ROOT/adapters/java/scripts/find-jdk.sh")" || { result "a JDK >= 22 under /usr/lib/jvm" 1; finish; }
 case "$JDK/" in "$ROOT"/*) result "the JDK lies outside the checkout" 1; finish ;; esac
 
-work="$(mktemp -d /tmp/zinc-dist-java.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+new_workdir
 cp "$JAR" "$work/"
 
 # The code run is the README's: each block after "<!-- example: examples/X.java -->" must equal

@@ -12,8 +12,7 @@ JS="$ROOT/adapters/js"
 TARBALL="$ROOT/dist/js/zinc-shm-$VERSION.tgz"
 require "$TARBALL"
 
-work="$(mktemp -d /tmp/zinc-dist-js.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+new_workdir
 cp "$TARBALL" "$work/"
 
 # The code run is the README's: its blocks after <!-- examples/X.mjs --> must equal those files.

@@ -11,6 +11,10 @@ finish() {  # prints "SUITE: N passed, M failed"; exits non-zero on any failure 
   [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
   exit $?
 }
+new_workdir() {  # sets $work to a fresh directory, removed on exit (read-only parts too: Go's module cache)
+  work="$(mktemp -d "/tmp/zinc-dist-${SUITE#test-dist-}.XXXXXX")"
+  trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+}
 require() {  # require FILE...: each artifact must exist, else one failure and the closing line
   local f
   for f in "$@"; do

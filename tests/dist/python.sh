@@ -23,8 +23,7 @@ if [ "${#wheels[@]}" -ne 1 ] || [ ! -f "$sdist" ]; then
 fi
 wheel="${wheels[0]}"
 
-work="$(mktemp -d /tmp/zinc-dist-python.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+new_workdir
 cp "$wheel" "$sdist" "$work/"
 echo "$VERSION" >"$work/VERSION"
 

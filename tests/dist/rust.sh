@@ -10,8 +10,7 @@ SUITE=test-dist-rust
 CRATE="$ROOT/dist/rust/zinc-core-$VERSION.crate"
 require "$CRATE"
 
-work="$(mktemp -d /tmp/zinc-dist-rust.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+new_workdir
 mkdir -p "$work/app/src/bin"
 cp "$CRATE" "$work/"
 cp "$ROOT/adapters/cpp/tests/run_pair.sh" "$work/"
