@@ -229,6 +229,9 @@ def main():
     never = load(res / "zinc_never.json")
     hugepages = read_text(res / "hugepages.txt")
     huge = load(res / "zinc_huge.json")
+    # The huge-page run's cold-handoff rows, where it measured the same message size.
+    huge_cold = (huge or {}).get("cold") or {}
+    huge_cold_rows = huge_cold.get("rows", []) if huge_cold.get("size") == (zinc.get("cold") or {}).get("size") else []
     for group, rows_ in (("main", zinc["latency"]), ("never", never["latency"] if never else []),
                          ("iceoryx2", iox["latency"] if iox else [])):
         for r in rows_:
@@ -697,10 +700,8 @@ def main():
         w("")
         w("| method | total | create | fill | hand-over (wake + open/map) | read | close (reader + writer) |")
         w("|---|---:|---:|---:|---:|---:|---:|")
-        huge_cold = [dict(c, label=c["label"] + ", in a huge=always tmpfs (ZINC_SHM_DIR)")
-                     for c in (huge or {}).get("cold", {}).get("rows", [])
-                     if (huge or {}).get("cold", {}).get("size") == cold["size"]]
-        for c in cold["rows"] + huge_cold:
+        for c in cold["rows"] + [dict(c, label=c["label"] + ", in a huge=always tmpfs (ZINC_SHM_DIR)")
+                                 for c in huge_cold_rows]:
             m = lambda f: median([x[f] for x in c["rounds"]]) * 1e3
             w(f"| {c['label']} | **{m('total_s'):.2f}** | {m('create_s'):.2f} | {m('fill_s'):.2f} | "
               f"{m('handover_s'):.3f} | {m('read_s'):.2f} | {m('close_s'):.2f} |")
@@ -815,7 +816,7 @@ def main():
     w("")
     w(analysis(lat, hz, hs, href, handoff, hmed, zinc['overhead_rust'].get('clock_ns', float('nan'))))
     w("")
-    more = analysis_more(lat, sweep_rows, fan_rows, msg_rows, zinc.get("cold"), hmed, (huge or {}).get("cold"))
+    more = analysis_more(lat, sweep_rows, fan_rows, msg_rows, zinc.get("cold"), hmed, huge_cold_rows)
     if more:
         w(more)
         w("")
@@ -872,7 +873,7 @@ def setup_analysis(setup, hugepages=None, huge=None):
     )
 
 
-def analysis_more(lat, sweep_rows, fan_rows, msg_rows, cold, hmed, huge_cold=None):
+def analysis_more(lat, sweep_rows, fan_rows, msg_rows, cold, hmed, huge_cold_rows=()):
     """Paragraphs for the rate sweep, fan-out, small messages and cold handoff."""
     p = []
     sw = {(c["key"], c["period_ns"]): c for c in sweep_rows}
@@ -947,8 +948,7 @@ def analysis_more(lat, sweep_rows, fan_rows, msg_rows, cold, hmed, huge_cold=Non
     if cold and cold.get("rows"):
         rows = {c["key"]: c for c in cold["rows"]}
         z, m = rows.get("zinc_fresh_region"), rows.get("memfd_scm_rights")
-        hz = next((c for c in (huge_cold or {}).get("rows", []) if c["key"] == "zinc_fresh_region"
-                   and huge_cold.get("size") == cold["size"]), None)
+        hz = next((c for c in huge_cold_rows if c["key"] == "zinc_fresh_region"), None)
         if z and m:
             med = lambda c, f: median([x[f] for x in c["rounds"]]) * 1e3
             sock = hmed("unix_socket", cold["size"])

@@ -162,21 +162,27 @@ fn run_latency(methods: &[latency::Method], p: &Plan, tag: &str) -> io::Result<V
     Ok(lat)
 }
 
-/// One round of the `zinc_never` row, measured by this binary re-run with `ZINC_SPIN=never`
-/// (the core reads the policy once per process).
-fn never_round(samples: usize, warmup: usize, tag: &str) -> io::Result<zinc_bench::pingpong::PingPong> {
+/// Runs this binary again as `zinc-bench ARGS FILE` with `ZINC_SPIN=never` (the core reads the
+/// policy once per process) and returns the little-endian u64 words it wrote to FILE.
+fn rerun_never(args: &[&str], tag: &str) -> io::Result<Vec<u64>> {
     let path = std::env::temp_dir().join(format!("zinc-bench-never-{}-{tag}.bin", std::process::id()));
     let st = std::process::Command::new(std::env::current_exe()?)
-        .args(["latency-raw", "zinc_never", &samples.to_string(), &warmup.to_string()])
+        .args(args)
         .arg(&path)
         .env("ZINC_SPIN", "never")
         .status()?;
     let bytes = std::fs::read(&path);
     let _ = std::fs::remove_file(&path);
     if !st.success() {
-        return Err(io::Error::other(format!("zinc-bench latency-raw zinc_never failed: {st}")));
+        return Err(io::Error::other(format!("zinc-bench {} failed: {st}", args.join(" "))));
     }
-    let words: Vec<u64> = bytes?.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect();
+    Ok(bytes?.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect())
+}
+
+/// One round of the `zinc_never` row, measured by this binary re-run with `ZINC_SPIN=never`
+/// (the core reads the policy once per process).
+fn never_round(samples: usize, warmup: usize, tag: &str) -> io::Result<zinc_bench::pingpong::PingPong> {
+    let words = rerun_never(&["latency-raw", "zinc_never", &samples.to_string(), &warmup.to_string()], tag)?;
     let n = *words.first().ok_or_else(|| io::Error::other("latency-raw: empty output"))? as usize;
     if words.len() < 2 + n || words.len() != 2 + n + words[1 + n] as usize {
         return Err(io::Error::other("latency-raw: truncated output"));
@@ -280,18 +286,7 @@ fn run_fanout(p: &Plan, tag: &str) -> io::Result<Vec<String>> {
 
 /// Zinc fan-out rounds measured by this binary re-run with `ZINC_SPIN=never`.
 fn fanout_never(n: usize, rounds: usize) -> io::Result<fanout::Fanout> {
-    let path = std::env::temp_dir().join(format!("zinc-bench-fanout-{}-{n}.bin", std::process::id()));
-    let st = std::process::Command::new(std::env::current_exe()?)
-        .args(["fanout-raw", &n.to_string(), &rounds.to_string()])
-        .arg(&path)
-        .env("ZINC_SPIN", "never")
-        .status()?;
-    let bytes = std::fs::read(&path);
-    let _ = std::fs::remove_file(&path);
-    if !st.success() {
-        return Err(io::Error::other(format!("zinc-bench fanout-raw failed: {st}")));
-    }
-    let w: Vec<u64> = bytes?.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect();
+    let w = rerun_never(&["fanout-raw", &n.to_string(), &rounds.to_string()], &format!("fanout{n}"))?;
     if w.len() != 2 * rounds {
         return Err(io::Error::other("fanout-raw: truncated output"));
     }
