@@ -77,7 +77,7 @@ pub struct RegionInfo {
     pub owner_alive: Option<bool>,
 }
 
-/// Lists every Zinc region in the region directory ([`shm_dir`]) (objects named `zinc_<valid name>`), sorted by name.
+/// Lists every Zinc region in [`shm_dir`] (objects named `zinc_<valid name>`), sorted by name.
 /// An object that vanishes while we look is skipped; one we cannot open (for example owned by
 /// another user) is reported with its error.
 pub fn list() -> Result<Vec<(String, Result<RegionInfo>)>> {
@@ -91,7 +91,7 @@ pub fn list() -> Result<Vec<(String, Result<RegionInfo>)>> {
     Ok(out)
 }
 
-/// Names of the Zinc objects currently in `/dev/shm`, sorted. Entries whose suffix is not a
+/// Names of the Zinc objects currently in [`shm_dir`], sorted. Entries whose suffix is not a
 /// valid region name were not made by Zinc and are ignored.
 pub fn region_names() -> Result<Vec<String>> {
     let dir = match std::fs::read_dir(shm_dir()) {

@@ -22,7 +22,7 @@ pub fn shm_dir() -> &'static CStr {
         Ok(dir) => {
             let trimmed = dir.trim_end_matches('/');
             match CString::new(trimmed) {
-                Ok(c) if trimmed.starts_with('/') && !trimmed.is_empty() => c,
+                Ok(c) if trimmed.starts_with('/') => c, // "/" itself trims to "": refused
                 _ => {
                     eprintln!("zinc: ignoring ZINC_SHM_DIR={dir:?}: expected an absolute directory path");
                     DEFAULT_DIR.to_owned()
