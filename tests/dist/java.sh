@@ -44,10 +44,11 @@ result "README code blocks equal adapters/java/examples (Writer.java, Reader.jav
   grep -qx 'dev/zinc/SharedRegion.class' <<<"$list"
   ! grep -E 'Agent|Bench|Test|Child|junit|\.java$' <<<"$list"
   unzip -p "$JAR" dev/zinc/native/linux-x86_64/libzinc_core.so >"$work/core.so"
-  readelf -d "$work/core.so" | grep -q 'Library soname: \[libzinc_core.so.0\]'
-  readelf -S "$work/core.so" | grep -q '\.gnu_debuglink'
-  ! readelf -S "$work/core.so" | grep -q '\.debug_info'
-  unzip -p "$JAR" META-INF/MANIFEST.MF | tr -d '\r' | grep -qx "Implementation-Version: $VERSION"
+  elf_has -d "$work/core.so" 'Library soname: \[libzinc_core.so.0\]'
+  elf_has -S "$work/core.so" '\.gnu_debuglink'
+  elf_lacks -S "$work/core.so" '\.debug_info'
+  manifest="$(unzip -p "$JAR" META-INF/MANIFEST.MF | tr -d '\r')"
+  grep -qx "Implementation-Version: $VERSION" <<<"$manifest"
   rm "$work/core.so"
 ) >"$work/log" 2>&1
 st=$?; [ $st -eq 0 ] || cat "$work/log"

@@ -36,10 +36,10 @@ result "README writer/reader blocks equal adapters/js/examples" $?
 check_contents() {
   local list
   list="$(tar -tzf "$TARBALL" | sort)" || return 1
-  echo "$list" | grep -qx 'package/native/linux-x64/libzinc_core.so' || { echo "no native library"; return 1; }
-  echo "$list" | grep -qx 'package/src/index.js' || { echo "no src/index.js"; return 1; }
-  echo "$list" | grep -qx 'package/src/index.d.ts' || { echo "no src/index.d.ts"; return 1; }
-  if echo "$list" | grep -E '^package/(agent|tests?|bench|examples|scripts|node_modules)/'; then
+  grep -qx 'package/native/linux-x64/libzinc_core.so' <<<"$list" || { echo "no native library"; return 1; }
+  grep -qx 'package/src/index.js' <<<"$list" || { echo "no src/index.js"; return 1; }
+  grep -qx 'package/src/index.d.ts' <<<"$list" || { echo "no src/index.d.ts"; return 1; }
+  if grep -E '^package/(agent|tests?|bench|examples|scripts|node_modules)/' <<<"$list"; then
     echo "ships files it must not"; return 1
   fi
   local pkg
@@ -51,8 +51,8 @@ check_contents() {
     if (!p.files.includes("native/")) throw new Error("files does not list native/");' || return 1
   mkdir -p "$work/unpacked" && tar -C "$work/unpacked" -xzf "$TARBALL" || return 1
   local so="$work/unpacked/package/native/linux-x64/libzinc_core.so"
-  readelf -d "$so" | grep -q 'Library soname: \[libzinc_core.so.0\]' || { echo "SONAME"; return 1; }
-  if readelf -S "$so" | grep -q '\.debug_info'; then echo "native library is not stripped"; return 1; fi
+  elf_has -d "$so" 'Library soname: \[libzinc_core.so.0\]' || { echo "SONAME"; return 1; }
+  elf_lacks -S "$so" '\.debug_info' || { echo "native library is not stripped"; return 1; }
   if grep -rl "$ROOT" "$work/unpacked"; then echo "the package names the checkout"; return 1; fi
   rm -rf "$work/unpacked"
 }

@@ -25,6 +25,17 @@ require() {  # require FILE...: each artifact must exist, else one failure and t
     fi
   done
 }
+# ELF checks read readelf's whole output before matching. `readelf ... | grep -q` under pipefail
+# fails at random: grep exits at its first match while readelf still writes its last buffer
+# (section tables are just over 4 KiB), readelf dies of SIGPIPE and the pipeline reports 141.
+elf_has() {  # elf_has -d|-S FILE PATTERN: readelf works and its output matches PATTERN
+  local out
+  out="$(readelf "$1" "$2")" && grep -q -- "$3" <<<"$out"
+}
+elf_lacks() {  # elf_lacks -d|-S FILE PATTERN: readelf works and its output does not match PATTERN
+  local out
+  out="$(readelf "$1" "$2")" && ! grep -q -- "$3" <<<"$out"
+}
 run_hidden() {  # run_hidden WORKDIR SCRIPT: runs SCRIPT with the checkout hidden, counting its
   # "ok   ..." and "FAIL ..." lines into this suite's totals
   local line

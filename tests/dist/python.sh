@@ -51,12 +51,25 @@ extra = [n for n in names if not n.startswith(("zinc/", "zinc_shm-"))] + \
 assert not extra, extra
 EOF
 status=$?
-unzip -q -o "$wheel" zinc/libzinc_core.so -d "$work/unzipped" && \
-  readelf -d "$work/unzipped/zinc/libzinc_core.so" | grep -q "Library soname: \[libzinc_core.so.0\]" && \
-  ! readelf -S "$work/unzipped/zinc/libzinc_core.so" | grep -q "\.debug_info" && \
-  readelf -S "$work/unzipped/zinc/libzinc_core.so" | grep -q "\.gnu_debuglink" && \
-  [ "$(objdump -T "$work/unzipped/zinc/libzinc_core.so" | grep -o 'GLIBC_[0-9.]*' | sort -V | tail -1)" = GLIBC_2.17 ] && \
-  [ -f "$DIST/libzinc_core.so.debug" ] && [ "$status" -eq 0 ]
+# Each property of the wheel's library, checked on its own so a failure names what was wrong.
+lib="$work/unzipped/zinc/libzinc_core.so"
+wheel_lib_problems() {
+  unzip -q -o "$wheel" zinc/libzinc_core.so -d "$work/unzipped" || { echo "cannot unzip the library"; return; }
+  elf_has -d "$lib" "Library soname: \[libzinc_core.so.0\]" || echo "no SONAME libzinc_core.so.0"
+  elf_lacks -S "$lib" "\.debug_info" || echo "not stripped (.debug_info present)"
+  elf_has -S "$lib" "\.gnu_debuglink" || echo "no .gnu_debuglink"
+  [ -f "$DIST/libzinc_core.so.debug" ] || echo "no $DIST/libzinc_core.so.debug"
+  # The newest glibc symbol version it needs must be at most 2.17 (manylinux_2_17).
+  local newest
+  newest="$(objdump -T "$lib" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)"
+  if [ -z "$newest" ]; then echo "no GLIBC symbol versions found"
+  elif [ "$(printf '%s\n' "$newest" 2.17 | sort -V | tail -1)" != 2.17 ]; then echo "needs glibc $newest (> 2.17)"
+  fi
+}
+problems="$(wheel_lib_problems 2>&1)"
+[ "$status" -eq 0 ] || problems="$problems${problems:+; }wheel contents wrong (above)"
+[ -z "$problems" ] || echo "wheel layout: $problems" >&2
+[ -z "$problems" ]
 result "wheel layout: zinc/ with the stripped library (SONAME, debuglink, glibc <= 2.17) and zinc.h; no agent/tests" $?
 
 cat >"$work/inner.sh" <<INNER
