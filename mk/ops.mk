@@ -56,7 +56,8 @@ ops-fuzz:
 # otherwise). Long run: OPS_LIBFUZZER_SECS=3600 make ops-libfuzzer (or `cargo fuzz run
 # --features libfuzzer open_object` in fuzz/ with cargo-fuzz).
 ops-libfuzzer:
-	@if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then \
+	@toolchains="$$(rustup toolchain list 2>/dev/null || true)"; \
+	if grep -q '^nightly' <<<"$$toolchains"; then \
 	  RUSTFLAGS="$(OPS_SANCOV)" cargo +nightly build -q --release --manifest-path fuzz/Cargo.toml \
 	    --features libfuzzer --bin open_object --target-dir $(OPS_TARGET)/ops-fuzz-nightly \
 	    --target x86_64-unknown-linux-gnu && \
