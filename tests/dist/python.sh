@@ -63,7 +63,7 @@ wheel_lib_problems() {
   local newest
   newest="$(objdump -T "$lib" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)"
   if [ -z "$newest" ]; then echo "no GLIBC symbol versions found"
-  elif [ "$(printf '%s\n' "$newest" 2.17 | sort -V | tail -1)" != 2.17 ]; then echo "needs glibc $newest (> 2.17)"
+  elif ! printf '%s\n' "$newest" 2.17 | sort -VC; then echo "needs glibc $newest (> 2.17)"
   fi
 }
 problems="$(wheel_lib_problems 2>&1)"
